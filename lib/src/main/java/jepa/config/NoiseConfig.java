@@ -12,7 +12,7 @@ import com.typesafe.config.Config;
  *               "cifar10", "fashion-mnist" or "bank"
  */
 public record NoiseConfig(String kind, String temporal, double alpha, String source, String cifar10Path,
-                          String fashionMnistPath, int bankSize, long bankSeed) {
+                          String fashionMnistPath, int bankSize, long bankSeed) implements java.io.Serializable {
 
     public static final String UNIFORM = "uniform", STRUCTURED = "structured";
     public static final String FIXED = "fixed", CHANGING = "changing";

@@ -10,7 +10,7 @@ import com.typesafe.config.Config;
  * @param kind   "single" (one action-controlled dot) or "three-dots" (controlled, random, stationary)
  */
 public record WorldConfig(String kind, int frames, int imageSize, double dotStd, double clampMin, double clampMax,
-                          double maxStep, double kappa) {
+                          double maxStep, double kappa) implements java.io.Serializable {
 
     public static final String SINGLE = "single";
     public static final String THREE_DOTS = "three-dots";

@@ -1,0 +1,32 @@
+package jepa.jobs;
+
+import jepa.config.JepaConfig;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the job's SparkSession: spark-submit's (or --master's) master wins, else the config's. */
+public final class SparkSessions {
+    private SparkSessions() {}
+
+    public static SparkSession create(JepaConfig cfg, String appName, String masterOverride) {
+        SparkConf conf = new SparkConf(true);   // picks up spark.* system properties set by spark-submit
+        String master = masterOverride != null ? masterOverride : conf.get("spark.master", cfg.spark().master());
+        SparkSession.Builder b = SparkSession.builder().appName("jepa " + appName).master(master)
+                .config("spark.sql.parquet.compression.codec", codec(cfg))
+                .config("spark.sql.session.timeZone", "UTC");
+        if (master.startsWith("local")) {
+            b.config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"))
+                    .config("spark.driver.host", conf.get("spark.driver.host", "127.0.0.1"))
+                    .config("spark.driver.bindAddress", conf.get("spark.driver.bindAddress", "127.0.0.1"))
+                    .config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions", "4"));
+        }
+        SparkSession spark = b.getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
+    }
+
+    static String codec(JepaConfig cfg) {
+        String c = cfg.spark().parquetCompression();
+        return c.equals("none") ? "uncompressed" : c;
+    }
+}

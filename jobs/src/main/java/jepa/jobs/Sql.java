@@ -1,0 +1,100 @@
+package jepa.jobs;
+
+import jepa.config.ConfigError;
+import jepa.config.JepaConfig;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * The {@code sql} job: one Spark SQL query over the data root. Every complete dataset is in the view
+ * {@code sequences} (with an extra {@code dataset} column naming its folder); result tables under
+ * {@code <data-root>/results/<table>} are views of their own names.
+ */
+public final class Sql {
+    /** Result tables that become views when they exist. */
+    public static final List<String> TABLES = List.of("runs", "metrics", "diagnostics", "curves");
+
+    private Sql() {}
+
+    public static void run(Args args) {
+        if (args.free().size() != 1) throw new ConfigError("usage: jepa sql [CONF] [key=value ...] [--csv] \"QUERY\"");
+        JepaConfig cfg = args.config();
+        SparkSession spark = SparkSessions.create(cfg, "sql", args.master());
+        try {
+            print(query(spark, cfg.dataRoot(), args.free().get(0)), args.csv(), System.out);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Registers the views over {@code dataRoot} and runs {@code sql}. */
+    public static Dataset<Row> query(SparkSession spark, String dataRoot, String sql) {
+        List<String> views = register(spark, dataRoot);
+        try {
+            return spark.sql(sql);
+        } catch (org.apache.spark.sql.AnalysisException e) {
+            throw new ConfigError("query failed: " + e.getMessage() + " (views: " + views + ")", e);
+        }
+    }
+
+    /** Creates the views {@code sequences} and each existing result table; returns their names. */
+    public static List<String> register(SparkSession spark, String dataRoot) {
+        DataFiles files = new DataFiles(spark.sparkContext().hadoopConfiguration());
+        List<String> views = new ArrayList<>();
+        Dataset<Row> seqs = null;
+        for (String meta : files.glob(JepaConfig.join(dataRoot, "*", "*", Generate.METADATA))) {
+            String dir = meta.substring(0, meta.length() - Generate.METADATA.length() - 1);
+            Map<String, Object> m = files.readJson(meta);
+            Dataset<Row> d = spark.read().parquet(dir).withColumn("dataset", lit(String.valueOf(m.get("dataset"))));
+            seqs = seqs == null ? d : seqs.unionByName(d, true);
+        }
+        if (seqs != null) {
+            seqs.createOrReplaceTempView("sequences");
+            views.add("sequences");
+        }
+        for (String t : TABLES) {
+            String dir = JepaConfig.join(dataRoot, "results", t);
+            if (files.exists(dir)) {
+                spark.read().parquet(dir).createOrReplaceTempView(t);
+                views.add(t);
+            }
+        }
+        return views;
+    }
+
+    /** Prints Spark's table, or CSV with a header. */
+    public static void print(Dataset<Row> result, boolean csv, PrintStream out) {
+        if (!csv) {
+            out.print(result.showString(1000, 0, false));
+            return;
+        }
+        out.println(String.join(",", result.columns()));
+        for (Row r : result.collectAsList()) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < r.length(); i++) {
+                if (i > 0) b.append(',');
+                b.append(csvField(r.isNullAt(i) ? "" : format(r.get(i))));
+            }
+            out.println(b);
+        }
+    }
+
+    private static String format(Object v) {
+        if (v instanceof byte[] bytes) return "<" + bytes.length + " bytes>";
+        if (v instanceof scala.collection.Seq<?> seq) return seq.mkString("[", ";", "]");
+        return String.valueOf(v);
+    }
+
+    static String csvField(String s) {
+        if (s.contains(",") || s.contains("\"") || s.contains("\n")) return '"' + s.replace("\"", "\"\"") + '"';
+        return s;
+    }
+}

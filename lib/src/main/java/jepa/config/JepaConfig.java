@@ -1,0 +1,127 @@
+package jepa.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The whole configuration of a run: a HOCON file over the built-in defaults ({@code jepa-defaults.conf}), then
+ * {@code key=value} overrides. Every key must be one the defaults know; every value is type- and range-checked here,
+ * before any job starts.
+ */
+public record JepaConfig(String dataRoot, SparkConfig spark, WorldConfig world, NoiseConfig noise, DatasetConfig dataset,
+                         Config raw) {
+
+    private static final String DEFAULTS = "jepa-defaults.conf";
+
+    /** Loads {@code file} (null = defaults only) with {@code overrides} of the form key=value. */
+    public static JepaConfig load(Path file, List<String> overrides) {
+        Config user = ConfigFactory.empty();
+        if (file != null) {
+            if (!Files.isRegularFile(file)) throw new ConfigError("config file not found: " + file);
+            try {
+                user = ConfigFactory.parseFile(file.toFile());
+            } catch (com.typesafe.config.ConfigException e) {
+                throw new ConfigError("cannot parse config file " + file + ": " + e.getMessage(), e);
+            }
+            rejectUnknownKeys(user, "config file " + file);
+        }
+        for (String kv : overrides) {
+            Config o = parseOverride(kv);
+            rejectUnknownKeys(o, "override '" + kv + "'");
+            user = o.withFallback(user);
+        }
+        Config merged = user.withFallback(defaults()).resolve();
+        return fromConfig(merged);
+    }
+
+    /** Builds and validates the records from a fully merged config. */
+    public static JepaConfig fromConfig(Config c) {
+        return new JepaConfig(Check.string(c, "data-root"), SparkConfig.from(c), WorldConfig.from(c), NoiseConfig.from(c),
+                DatasetConfig.from(c), c);
+    }
+
+    /** Rebuilds a config from its {@link #render() rendering} (a snapshot stored beside outputs). */
+    public static JepaConfig fromRendered(String hocon) {
+        return fromConfig(ConfigFactory.parseString(hocon).withFallback(defaults()).resolve());
+    }
+
+    public static Config defaults() { return ConfigFactory.parseResources(JepaConfig.class.getClassLoader(), DEFAULTS); }
+
+    /** A key=value override; the value is HOCON when it parses as a number, boolean or list, otherwise a plain string. */
+    static Config parseOverride(String kv) {
+        int eq = kv.indexOf('=');
+        if (eq <= 0) throw new ConfigError("override must be key=value, got '" + kv + "'");
+        String key = kv.substring(0, eq).trim();
+        String value = kv.substring(eq + 1).trim();
+        if (!key.matches("[A-Za-z0-9_.-]+")) throw new ConfigError("bad key in override '" + kv + "'");
+        Object v = value;
+        if (value.matches("-?[0-9.eE+-]+|true|false|\\[.*]")) {
+            try {
+                v = ConfigFactory.parseString("v = " + value).getValue("v").unwrapped();
+            } catch (com.typesafe.config.ConfigException e) {
+                v = value;
+            }
+        }
+        return ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(v, "override " + kv));
+    }
+
+    private static void rejectUnknownKeys(Config user, String where) {
+        Config d = defaults();
+        List<String> unknown = new ArrayList<>();
+        for (Map.Entry<String, ConfigValue> e : user.entrySet())
+            if (!d.hasPathOrNull(e.getKey())) unknown.add(e.getKey());
+        if (!unknown.isEmpty())
+            throw new ConfigError("unknown config key" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", new TreeSet<>(unknown))
+                    + " in " + where);
+    }
+
+    /** The effective configuration as HOCON (JSON syntax, sorted keys): the snapshot stored with every output. */
+    public String render() {
+        return raw.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(true));
+    }
+
+    /** The effective value of one key, as a string (for launchers). */
+    public String valueOf(String key) {
+        if (!raw.hasPath(key)) throw new ConfigError("unknown config key " + key);
+        return String.valueOf(raw.getValue(key).unwrapped());
+    }
+
+    /** Short stable hash of a rendered section set, used to recognise identical runs. */
+    public static String hash(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The dataset folder for this config: {@code <data-root>/<world.kind>/<dataset name>} (a local path or a URI). */
+    public String datasetDir() {
+        return join(dataRoot, world.kind(), dataset.resolvedName(noise));
+    }
+
+    /** The results folder: {@code <data-root>/results}. */
+    public String resultsDir() { return join(dataRoot, "results"); }
+
+    /** Joins path parts with '/', keeping URIs such as hdfs://host/x intact. */
+    public static String join(String first, String... more) {
+        StringBuilder b = new StringBuilder(first.endsWith("/") && first.length() > 1 ? first.substring(0, first.length() - 1) : first);
+        for (String m : more) b.append('/').append(m);
+        return b.toString();
+    }
+}

@@ -1,0 +1,96 @@
+package jepa.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JepaConfigTest {
+    @TempDir Path dir;
+
+    private Path write(String text) throws Exception {
+        Path f = dir.resolve("t.conf");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    private static String error(Runnable r) {
+        return assertThrows(ConfigError.class, r::run).getMessage();
+    }
+
+    @Test
+    void defaultsAreTheReferenceValues() {
+        JepaConfig c = JepaConfig.load(null, List.of());
+        assertEquals(1.3, c.world().dotStd());
+        assertEquals(0.2, c.world().kappa());
+        assertEquals(2.6, c.world().clampMin());
+        assertEquals(24.4, c.world().clampMax());
+        assertEquals(4.0, c.world().maxStep());
+        assertEquals(17, c.world().frames());
+        assertEquals(21.8, c.world().range(), 1e-12);
+        assertEquals("data/single/uniform-changing-a1-s1", c.datasetDir());
+    }
+
+    @Test
+    void fileThenOverrides() throws Exception {
+        Path f = write("world { kind = three-dots }\nnoise { alpha = 0.25, temporal = fixed }\n");
+        JepaConfig c = JepaConfig.load(f, List.of("noise.alpha=2", "data-root=/tmp/x//y", "dataset.name=mine"));
+        assertEquals(3, c.world().dots());
+        assertEquals(2.0, c.noise().alpha());
+        assertEquals("fixed", c.noise().temporal());
+        assertEquals("/tmp/x//y", c.dataRoot());
+        assertEquals("/tmp/x//y/three-dots/mine", c.datasetDir());
+    }
+
+    @Test
+    void unknownKeysAreErrorsNamingTheKey() throws Exception {
+        Path f = write("noise { alpah = 1 }\n");
+        assertTrue(error(() -> JepaConfig.load(f, List.of())).contains("noise.alpah"));
+        assertTrue(error(() -> JepaConfig.load(null, List.of("world.sigma=2"))).contains("world.sigma"));
+    }
+
+    @Test
+    void wrongTypesAndRangesNameTheKey() throws Exception {
+        assertTrue(error(() -> JepaConfig.load(null, List.of("noise.alpha=-1"))).contains("noise.alpha"));
+        assertTrue(error(() -> JepaConfig.load(null, List.of("noise.alpha=lots"))).contains("noise.alpha"));
+        assertTrue(error(() -> JepaConfig.load(null, List.of("world.kappa=-0.1"))).contains("world.kappa"));
+        assertTrue(error(() -> JepaConfig.load(null, List.of("dataset.train=0"))).contains("dataset.train"));
+        assertTrue(error(() -> JepaConfig.load(null, List.of("world.frames=0"))).contains("world.frames"));
+        assertTrue(error(() -> JepaConfig.load(null, List.of("world.kind=four"))).contains("world.kind"));
+        assertTrue(error(() -> JepaConfig.load(null, List.of("noise.source=cifar10"))).contains("noise.cifar10-path"));
+    }
+
+    @Test
+    void missingAndBrokenFilesAreNamed() throws Exception {
+        Path missing = dir.resolve("nope.conf");
+        assertTrue(error(() -> JepaConfig.load(missing, List.of())).contains(missing.toString()));
+        Path broken = write("world { kind = \n");
+        assertTrue(error(() -> JepaConfig.load(broken, List.of())).contains(broken.toString()));
+    }
+
+    @Test
+    void renderedSnapshotRoundTrips() {
+        JepaConfig c = JepaConfig.load(null, List.of("noise.alpha=0.5", "world.kind=three-dots"));
+        JepaConfig back = JepaConfig.fromRendered(c.render());
+        assertEquals(c.world(), back.world());
+        assertEquals(c.noise(), back.noise());
+        assertEquals(c.render(), back.render());
+    }
+
+    @Test
+    void shippedConfigsLoad() {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        JepaConfig quick = JepaConfig.load(root.resolve("conf/quick.conf"), List.of());
+        JepaConfig paper = JepaConfig.load(root.resolve("conf/paper.conf"), List.of());
+        assertEquals(1_000_000, paper.dataset().train());
+        assertEquals(300_000, paper.dataset().probeTrain());
+        assertEquals(10_000, paper.dataset().test());
+        assertTrue(quick.dataset().train() < 10_000);
+    }
+}
