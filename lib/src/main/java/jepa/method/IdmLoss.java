@@ -8,9 +8,9 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 import java.util.Map;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * Inverse-dynamics loss as the reference code (vicreg.py with action_coeff > 0, §3.3): an action head
@@ -18,8 +18,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * GRU prediction s~_i; L = mean over the 16 steps of MSE(a_i, a^_i) (mean over batch x 2); total = actionCoeff * L
  * (the reference IDM configs have sim = std = cov = 0).
  *
- * Labels: the normalised actions flattened to [B, 2(T-1)] with index t*2 + c (the Parquet `actions` order).
- * The layer's activations (cg.output) are the predicted actions in the same layout.
+ * Labels: the normalised actions as [B, 2, T-1] (DL4J's recurrent layout, the same array the GRU takes as input;
+ * 3-D labels work in M2.1, whether fit or output runs first). The layer's activations (cg.output) are the
+ * predicted actions a^ in the same layout.
  */
 public class IdmLoss extends RolloutLossLayer {
     public static final String W = "W", B = "b";
@@ -45,10 +46,12 @@ public class IdmLoss extends RolloutLossLayer {
         // x[:, 0:D, 0..T-2] is exactly (s_1, s~_2, ..., s~_{T-1}): the reference's "current" for i = 1..T-1
         SDVariable pairs = sd.concat(1, rollout(x, 0, steps), encoded(x, 1, frames));        // [B, 2D, T-1]
         SDVariable rows = sd.permute(pairs, 0, 2, 1).reshape(-1, 2L * d);                    // [B(T-1), 2D]
-        SDVariable actions = rows.mmul(params.get(W)).add(params.get(B)).reshape(-1, (long) steps * A); // [B, 2(T-1)]
+        SDVariable flat = rows.mmul(params.get(W)).add(params.get(B));                       // [B(T-1), 2]
+        SDVariable actions = sd.permute(flat.reshape(-1, steps, A), 0, 2, 1);                // [B, 2, T-1]
         sd.identity("idm_actions", actions);
-        SDVariable err = sd.math().square(actions.sub(labels)).mean(true, 0, 1);            // [1,1]
-        return finish(sd, err.mul(actionCoeff).reshape(1, 1, 1));
+        // mean over batch x 2 per step, then over the steps = one mean over everything
+        SDVariable err = sd.math().square(actions.sub(labels)).mean(true, 0, 1, 2);         // [1,1,1]
+        return finish(sd, err.mul(actionCoeff));
     }
 
     @Override public String activationsVertexName() { return "idm_actions"; }
@@ -66,7 +69,7 @@ public class IdmLoss extends RolloutLossLayer {
         for (INDArray p : params.values()) p.assign(Nd4j.rand(p.dataType(), p.shape()).muli(2 * bound).subi(bound));
     }
 
-    @Override public InputType getOutputType(int layerIndex, InputType inputType) { return InputType.feedForward((long) (frames - 1) * A); }
+    @Override public InputType getOutputType(int layerIndex, InputType inputType) { return InputType.recurrent(A, frames - 1); }
 
     /** The head's weight [2D, 2] (rows 0..D-1 act on current_i, D..2D-1 on s_{i+1}) in a trained graph. */
     public static INDArray headWeights(ComputationGraph cg, String layerName) { return cg.getLayer(layerName).getParam(W); }
@@ -76,9 +79,9 @@ public class IdmLoss extends RolloutLossLayer {
 
     /**
      * The same loss in plain double precision. x[b][c][t] in the layer's input layout, w[2D][2], bias[2],
-     * labels[b][t*2 + c].
+     * labels[b][c][i] (action i = 0..T-2).
      */
-    public static double reference(double[][][] x, int d, double[][] w, double[] bias, double[][] labels, double actionCoeff) {
+    public static double reference(double[][][] x, int d, double[][] w, double[] bias, double[][][] labels, double actionCoeff) {
         int frames = x[0][0].length;
         checkShape(x, d, frames);
         double sum = 0;
@@ -88,7 +91,7 @@ public class IdmLoss extends RolloutLossLayer {
                 for (int c = 0; c < A; c++) {
                     double a = bias[c];
                     for (int j = 0; j < d; j++) a += w[j][c] * seq[j][i] + w[d + j][c] * seq[d + j][i + 1];
-                    double err = labels[b][i * A + c] - a;
+                    double err = labels[b][c][i] - a;
                     sum += err * err;
                 }
             }

@@ -7,9 +7,9 @@ import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 import java.util.Map;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * SimCLR's NT-Xent between predictions and encodings, as the reference code (simclr.py::info_nce_simclr, §3.2):
