@@ -62,6 +62,19 @@ class InfoNceLossTest {
         assertEquals(raw, InfoNceLoss.reference(LossGraphs.toArray3(x), 2, 1.0, false), 1e-12);
     }
 
+    /** float32 at a realistic scale: raw dot products / tau = 0.1 give logits in the hundreds (stable logsumexp). */
+    @Test
+    void floatLayerMatchesReferenceWithLargeLogits() {
+        int b = 16, d = 64;
+        Nd4j.getRandom().setSeed(13);
+        INDArray x = Nd4j.randn(DataType.FLOAT, b, 2 * d, T);
+        ComputationGraph cg = LossGraphs.direct(new InfoNceLoss(d, 0.1, false), d, T, DataType.FLOAT);
+        double layer = LossGraphs.loss(cg, LossGraphs.batch(x, LossGraphs.dummy(b, DataType.FLOAT)));
+        double ref = InfoNceLoss.reference(LossGraphs.toArray3(x), d, 0.1, false);
+        assertTrue(ref > 50, "logits must be large here: " + ref);
+        assertEquals(ref, layer, 1e-5 * ref);
+    }
+
     @Test
     void temperatureScalesLogits() {
         // tau -> large: all logits -> 0, loss -> log(2N - 1)
