@@ -15,9 +15,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * DL4J M2.1 workarounds kept here for every subclass (stack-notes §4):
  * labelsRequired() stays true (losses without labels take a dummy [B,1] label), the loss is registered with
  * setLossVariables inside defineLayer, and no intermediate is rank 0 (reduce with keepDims).
- * DL4J semantics to know: SameDiffOutputLayer.computeScore divides the value returned here by the minibatch size,
- * and the updater divides the gradient by it too when miniBatch(true); the value returned here is the plain
- * reference loss (a mean), so the network code must undo that (see the report / MinibatchScalingTest).
+ * DL4J semantics to know (MinibatchScalingTest): the value returned here is the reference loss (already a batch
+ * mean), but score() reports it divided by the minibatch size B (SameDiffOutputLayer.computeScore, always), and
+ * fit() applies gradient/B under miniBatch(true) (the default) and the raw gradient under miniBatch(false).
  */
 public abstract class RolloutLossLayer extends SameDiffOutputLayer {
     public static final int FRAMES = 17;
@@ -60,7 +60,7 @@ public abstract class RolloutLossLayer extends SameDiffOutputLayer {
     // M2.1: with false, the runtime still feeds a "labels" placeholder -> "No variable/placeholder with name labels".
     @Override public boolean labelsRequired() { return true; }
 
-    /** x[b][c][t] as a double array, for the plain-Java references. */
+    /** Shape check for the plain-Java references, which take x[b][c][t] in the layer's input layout. */
     static void checkShape(double[][][] x, int d, int frames) {
         if (x.length == 0 || x[0].length != 2 * d || x[0][0].length != frames)
             throw new IllegalArgumentException("expected x[B][2D=" + 2 * d + "][" + frames + "]");
