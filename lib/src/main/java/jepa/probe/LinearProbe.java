@@ -50,7 +50,7 @@ public final class LinearProbe implements Predictor {
     /** Least squares on all (sequence, step) rows of {@code data}, streamed in blocks so memory stays small. */
     public static LinearProbe fitLeastSquares(ProbeData data, double ridge) {
         NormalEquations ne = new NormalEquations(data.dim(), 2 * data.dots());
-        int block = Math.max(1, 65536 / data.steps());
+        int block = Math.max(1, 16384 / data.steps()); // ≤ 16k rows: a 512-wide double block stays near 64 MB
         for (int from = 0; from < data.sequences(); from += block) {
             ProbeData.Flat f = data.slice(from, Math.min(data.sequences(), from + block)).flatten();
             ne.add(f.x(), f.y());

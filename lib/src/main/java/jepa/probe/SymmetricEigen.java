@@ -40,14 +40,15 @@ public final class SymmetricEigen {
         double[][] v = new double[n][n];
         for (int i = 0; i < n; i++) for (int j = 0; j <= i; j++) { v[i][j] = a[i][j]; v[j][i] = a[i][j]; }
         double[] d = new double[n], e = new double[n];
-        tridiagonalize(v, d, e, wantVectors);
+        if (wantVectors) tridiagonalizeAccumulating(v, d, e);
+        else tridiagonalizeRowwise(v, d, e);
         diagonalize(v, d, e, wantVectors);
         sortAscending(v, d, wantVectors);
         return new SymmetricEigen(d, wantVectors ? v : null);
     }
 
-    /** Householder reduction (tred2). Leaves the diagonal in d, the sub-diagonal in e[1..n-1]. */
-    private static void tridiagonalize(double[][] v, double[] d, double[] e, boolean accumulate) {
+    /** Householder reduction (tred2) with the transformations accumulated in v; diagonal in d, sub-diagonal in e[1..n-1]. */
+    private static void tridiagonalizeAccumulating(double[][] v, double[] d, double[] e) {
         int n = d.length;
         for (int j = 0; j < n; j++) d[j] = v[n - 1][j];
         for (int i = n - 1; i > 0; i--) {
@@ -85,12 +86,6 @@ public final class SymmetricEigen {
             }
             d[i] = h;
         }
-        if (!accumulate) {
-            // the reduction leaves the tridiagonal's diagonal on v's diagonal; the accumulation below would move it
-            for (int j = 0; j < n; j++) d[j] = v[j][j];
-            e[0] = 0;
-            return;
-        }
         for (int i = 0; i < n - 1; i++) {
             v[n - 1][i] = v[i][i];
             v[i][i] = 1;
@@ -107,6 +102,53 @@ public final class SymmetricEigen {
         }
         for (int j = 0; j < n; j++) { d[j] = v[n - 1][j]; v[n - 1][j] = 0; }
         v[n - 1][n - 1] = 1;
+        e[0] = 0;
+    }
+
+    /**
+     * The same reduction without accumulation, on the transposed storage u = vᵀ (equal for a symmetric input):
+     * every O(n³) loop then walks along a row, which is several times faster for n in the hundreds.
+     */
+    private static void tridiagonalizeRowwise(double[][] u, double[] d, double[] e) {
+        int n = d.length;
+        for (int j = 0; j < n; j++) d[j] = u[j][n - 1];
+        for (int i = n - 1; i > 0; i--) {
+            double scale = 0, h = 0;
+            for (int k = 0; k < i; k++) scale += Math.abs(d[k]);
+            if (scale == 0) {
+                e[i] = d[i - 1];
+                for (int j = 0; j < i; j++) { d[j] = u[j][i - 1]; u[j][i] = 0; u[i][j] = 0; }
+            } else {
+                for (int k = 0; k < i; k++) { d[k] /= scale; h += d[k] * d[k]; }
+                double f = d[i - 1];
+                double g = f > 0 ? -Math.sqrt(h) : Math.sqrt(h);
+                e[i] = scale * g;
+                h -= f * g;
+                d[i - 1] = f - g;
+                for (int j = 0; j < i; j++) e[j] = 0;
+                for (int j = 0; j < i; j++) {
+                    f = d[j];
+                    double[] uj = u[j];
+                    g = e[j] + uj[j] * f;
+                    for (int k = j + 1; k <= i - 1; k++) { g += uj[k] * d[k]; e[k] += uj[k] * f; }
+                    e[j] = g;
+                }
+                f = 0;
+                for (int j = 0; j < i; j++) { e[j] /= h; f += e[j] * d[j]; }
+                double hh = f / (h + h);
+                for (int j = 0; j < i; j++) e[j] -= hh * d[j];
+                for (int j = 0; j < i; j++) {
+                    f = d[j];
+                    g = e[j];
+                    double[] uj = u[j];
+                    for (int k = j; k <= i - 1; k++) uj[k] -= f * e[k] + g * d[k];
+                    d[j] = uj[i - 1];
+                    uj[i] = 0;
+                }
+            }
+            d[i] = h;
+        }
+        for (int j = 0; j < n; j++) d[j] = u[j][j];
         e[0] = 0;
     }
 
