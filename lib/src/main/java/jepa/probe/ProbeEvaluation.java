@@ -32,10 +32,11 @@ public final class ProbeEvaluation {
             int to = Math.min(n, from + block);
             ProbeData.Flat f = test.slice(from, to).flatten();
             INDArray diff = predictor.predict(f.x()).castTo(DataType.DOUBLE).sub(f.y().castTo(DataType.DOUBLE));
-            double[][] sq = diff.muli(diff).toDoubleMatrix(); // rows (seq, step), columns dot·2 + c
-            for (int r = 0; r < sq.length; r++) {
+            double[] sq = Nd4jRange.rowMajor(diff.muli(diff)); // rows (seq, step), columns dot·2 + c
+            int k = 2 * dots, rows = sq.length / k;
+            for (int r = 0; r < rows; r++) {
                 int t = r % steps;
-                for (int j = 0; j < dots; j++) sum[t][j] += sq[r][2 * j] + sq[r][2 * j + 1];
+                for (int j = 0; j < dots; j++) sum[t][j] += sq[r * k + 2 * j] + sq[r * k + 2 * j + 1];
             }
         }
         for (double[] row : sum) for (int j = 0; j < dots; j++) row[j] /= n;
