@@ -58,7 +58,7 @@ public final class Diagnostics {
         if (z.rank() != 2 || z.rows() < 2) throw new IllegalArgumentException("need z [n >= 2, D], got " + java.util.Arrays.toString(z.shape()));
         INDArray zd = z.castTo(DataType.DOUBLE);
         INDArray zc = zd.subRowVector(zd.mean(0));
-        return Nd4jRange.matrix(zc.transpose().mmul(zc).divi(z.rows() - 1));
+        return NdArrays.matrix(zc.transpose().mmul(zc).divi(z.rows() - 1));
     }
 
     /** Mean over features of the unbiased std over samples. */

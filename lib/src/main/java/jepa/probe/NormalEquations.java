@@ -29,8 +29,8 @@ public final class NormalEquations {
                     + java.util.Arrays.toString(x.shape()) + " and " + java.util.Arrays.toString(y.shape()));
         INDArray xd = x.castTo(DataType.DOUBLE), yd = y.castTo(DataType.DOUBLE);
         INDArray xt = xd.transpose();
-        addInto(xtx, Nd4jRange.matrix(xt.mmul(xd)));
-        addInto(xty, Nd4jRange.matrix(xt.mmul(yd)));
+        addInto(xtx, NdArrays.matrix(xt.mmul(xd)));
+        addInto(xty, NdArrays.matrix(xt.mmul(yd)));
         rows += x.rows();
         return this;
     }

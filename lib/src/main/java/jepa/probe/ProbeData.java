@@ -39,7 +39,7 @@ public record ProbeData(INDArray representations, INDArray targets) {
 
     /** Sequences [from, to) as a new ProbeData (views, no copy). */
     public ProbeData slice(int from, int to) {
-        return new ProbeData(representations.get(Nd4jRange.rows(from, to)), targets.get(Nd4jRange.rows4(from, to)));
+        return new ProbeData(representations.get(NdArrays.rows(from, to)), targets.get(NdArrays.rows4(from, to)));
     }
 
     /** One row per (sequence, step): X [n·steps, D], Y [n·steps, 2·dots] (column dot·2 + c), c-order copies if needed. */

@@ -32,7 +32,7 @@ public final class ProbeEvaluation {
             int to = Math.min(n, from + block);
             ProbeData.Flat f = test.slice(from, to).flatten();
             INDArray diff = predictor.predict(f.x()).castTo(DataType.DOUBLE).sub(f.y().castTo(DataType.DOUBLE));
-            double[] sq = Nd4jRange.rowMajor(diff.muli(diff)); // rows (seq, step), columns dot·2 + c
+            double[] sq = NdArrays.rowMajor(diff.muli(diff)); // rows (seq, step), columns dot·2 + c
             int k = 2 * dots, rows = sq.length / k;
             for (int r = 0; r < rows; r++) {
                 int t = r % steps;

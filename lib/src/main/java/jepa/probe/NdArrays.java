@@ -6,8 +6,8 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Index and copy helpers for ND4J arrays. */
-final class Nd4jRange {
-    private Nd4jRange() {}
+final class NdArrays {
+    private NdArrays() {}
 
     /** A block of leading rows of a rank-3 array. */
     static INDArrayIndex[] rows(int from, int to) {
