@@ -37,7 +37,7 @@ public final class VonMises {
                 double z = StrictMath.cos(Math.PI * u1);
                 double f = (1 + proposalR * z) / (proposalR + z);
                 double c = kappa * (proposalR - f);
-                if (c * (2 - c) - u2 > 0 || StrictMath.log(c / u3) + 1 - c >= 0) {
+                if (c * (2 - c) - u2 > 0 || StrictMath.log(c / u2) + 1 - c >= 0) {
                     x = Math.signum(u3 - 0.5) * StrictMath.acos(f);
                     break;
                 }
