@@ -1,5 +1,7 @@
 package jepa.world;
 
+import jepa.config.ConfigError;
+import jepa.config.NoiseConfig;
 import jepa.config.WorldConfig;
 
 import java.util.SplittableRandom;
@@ -47,6 +49,13 @@ public final class MovingDotWorld {
         this.peak = 1 / (2 * Math.PI * var);
         this.halfInvVar = 1 / (2 * var);
         this.stepRatio = StrictMath.exp(-2 * halfInvVar);
+        if (distractors.active() && distractors.structured() && side != NoiseImages.SIDE)
+            throw new ConfigError("structured noise images are 28×28, but world.image-size = " + side);
+    }
+
+    /** The world of a configuration for one split (structured noise images are opened once per JVM and cached). */
+    public static MovingDotWorld of(WorldConfig world, NoiseConfig noise, Split split) {
+        return new MovingDotWorld(world, Distractors.of(noise, split));
     }
 
     public WorldConfig world() { return world; }

@@ -152,6 +152,16 @@ class MovingDotWorldTest {
     }
 
     @Test
+    void structuredNoiseNeeds28PixelImages() {
+        jepa.config.WorldConfig big = new jepa.config.WorldConfig("single", 17, 32, 1.3, 2.6, 28.4, 4.0, 0.2);
+        jepa.config.ConfigError e = assertThrows(jepa.config.ConfigError.class,
+                () -> MovingDotWorld.of(big, Worlds.noise("structured", "changing", 1), Split.TRAIN));
+        assertTrue(e.getMessage().contains("image-size"), e.getMessage());
+        assertEquals(17 * 32 * 32, MovingDotWorld.of(big, Worlds.noise("uniform", "changing", 1), Split.TRAIN)
+                .generate(1, Split.TRAIN, 0).frames().length, "uniform noise works at any size");
+    }
+
+    @Test
     void uniformNoiseHasMeanHalfAndVarianceOneTwelfth() {
         float[] z = new float[100_000];
         Distractors.addUniform(z, 0, z.length, 1f, new java.util.SplittableRandom(1));

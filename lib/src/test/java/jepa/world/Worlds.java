@@ -18,6 +18,6 @@ final class Worlds {
     }
 
     static MovingDotWorld world(WorldConfig w, NoiseConfig n, Split split) {
-        return new MovingDotWorld(w, Distractors.of(n, split));
+        return MovingDotWorld.of(w, n, split);
     }
 }
