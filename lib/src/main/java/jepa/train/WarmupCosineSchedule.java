@@ -16,15 +16,22 @@ import java.util.Objects;
  * DL4J's epoch counter is not kept in step with the iteration counter under dl4j-spark parameter averaging,
  * while the iteration counter is (the master adds averagingFrequency per round).
  * <p>
- * Jackson-serialisable (DL4J ships configs as JSON): final fields + a @JsonProperty constructor.
+ * Jackson-serialisable (DL4J ships configs as JSON): @JsonProperty on the fields (DL4J's mapper does not see
+ * plain private fields of an ISchedule) and on the constructor.
  */
 public final class WarmupCosineSchedule implements ISchedule {
 
+    @JsonProperty
     private final double peakLr;
+    @JsonProperty
     private final int stepsPerEpoch;
+    @JsonProperty
     private final int epochs;
+    @JsonProperty
     private final int warmupEpochs;
+    @JsonProperty
     private final double endFactor;
+    @JsonProperty
     private final boolean startAtEpochOne;
 
     /**
