@@ -9,8 +9,8 @@ import org.nd4j.linalg.learning.config.Adam;
  * sits: DL4J computes lr·√(1−β2ᵗ)/(1−β1ᵗ)·m/(√v + ε), PyTorch the same with ε·√(1−β2ᵗ) in place of ε (ε is
  * added to the bias-corrected √v̂). The difference matters only when √v is near 1e-8 (measured in ReferenceAdamTest).
  * <p>
- * Gradient clipping (RSSM: total L2 norm ≤ 1000) is NOT expressible with DL4J's GradientNormalization, which only
- * works per layer or per parameter type (see the lars branch report for the proposed listener-based global clip).
+ * Gradient clipping (RSSM: total L2 norm ≤ 1000) is not expressible with DL4J's GradientNormalization (per layer or
+ * per param type only): use the {@link GlobalNormClipping} listener.
  */
 public final class ReferenceAdam {
     public static final double BETA1 = 0.9, BETA2 = 0.999, EPSILON = 1e-8;
