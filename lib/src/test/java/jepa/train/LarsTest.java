@@ -38,7 +38,11 @@ class LarsTest {
     }
 
     static ComputationGraphConfiguration unfixedGraph(Lars lars, boolean larsOnWeights, boolean miniBatch) {
-        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.DOUBLE)
+        return unfixedGraph(lars, larsOnWeights, miniBatch, DataType.DOUBLE);
+    }
+
+    static ComputationGraphConfiguration unfixedGraph(Lars lars, boolean larsOnWeights, boolean miniBatch, DataType type) {
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder().seed(7).dataType(type)
                 .miniBatch(miniBatch).weightInit(WeightInit.XAVIER);
         if (larsOnWeights) lars.configure(b, LR);
         else b.updater(lars.updater(LR));
@@ -159,6 +163,21 @@ class LarsTest {
     void strongLarsMatchesHandComputation() {
         // a large weight decay and η so that both steps 1 and 2 move the result well above the tolerance
         threeFitStepsMatchTheHandComputation(new Lars(0.05, 0.02, 0.9));
+    }
+
+    @Test
+    void float32NetworkFollowsTheDoubleHandComputation() {
+        // the models are float32: same rule, float rounding only
+        Lars lars = new Lars(0.05, 0.02, 0.9);
+        DataSet ds = batch();
+        ComputationGraph f = net(DuplicateRegularizationFix.apply(unfixedGraph(lars, true, false, DataType.FLOAT)));
+        ComputationGraph ref = net(graph(lars, true, false));
+        ref.setParams(f.params().castTo(DataType.DOUBLE));
+        DataSet fds = new DataSet(ds.getFeatures().castTo(DataType.FLOAT), ds.getLabels().castTo(DataType.FLOAT));
+        for (int k = 0; k < 3; k++) f.fit(fds);
+        double diff = maxDiff(handLars(ref, ds, lars, 3), f);
+        System.out.printf("LARS float32 vs double hand computation: max |param diff| = %.3e%n", diff);
+        assertTrue(diff < 1e-5, "max diff " + diff);
     }
 
     @Test
