@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.schedule.ISchedule;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,7 +25,8 @@ import java.util.List;
  *   <li>SameDiff layers/vertices: {@code addWeightParam} → regularization, {@code addBiasParam} →
  *       regularizationBias. So every tensor that is 1-D in PyTorch (biases, hand-written BN γ/β, GRU biases) must be
  *       declared with addBiasParam, and each PyTorch tensor must be ONE DL4J param (e.g. GRU weight_ih holds all three
- *       gates), because the trust ratio uses the norm of the whole tensor.</li>
+ *       gates), because the trust ratio uses the norm of the whole tensor. A SameDiffVertex's clone() (needed by
+ *       dl4j-spark) must copy regularization and regularizationBias too, or LARS silently vanishes on the workers.</li>
  * </ul>
  * DL4J bug: in a ComputationGraph the global regularization lands twice on built-in layers; always pass the built
  * configuration through {@link DuplicateRegularizationFix#apply} (before creating the network or calling toJson).
@@ -51,14 +53,14 @@ public record Lars(double weightDecay, double eta, double momentum) {
     /** The updater (steps 3–4), lr from the schedule. */
     public Momentum updater(ISchedule lr) { return new Momentum(lr, momentum); }
 
-    /** The regularization list for weights (steps 1–2). */
-    public List<Regularization> weightRegularization() { return List.of(new LarsRegularization(weightDecay, eta)); }
+    /** The regularization list for weights (steps 1–2); mutable, as DL4J's builder appends to it (e.g. l2()). */
+    public List<Regularization> weightRegularization() { return new ArrayList<>(List.of(new LarsRegularization(weightDecay, eta))); }
 
     /**
      * Sets updater, weight regularization and an empty bias regularization on a global builder. For a
      * ComputationGraph, the built configuration must then go through {@link DuplicateRegularizationFix#apply}.
      */
     public NeuralNetConfiguration.Builder configure(NeuralNetConfiguration.Builder b, ISchedule lr) {
-        return b.updater(updater(lr)).regularization(weightRegularization()).regularizationBias(List.of());
+        return b.updater(updater(lr)).regularization(weightRegularization()).regularizationBias(new ArrayList<>());
     }
 }
