@@ -90,7 +90,7 @@ public final class DataFiles {
 
     public void writeJson(String path, Object value) {
         try (FSDataOutputStream out = fs(path).create(new Path(path), true)) {
-            JSON.writeValue(out, value);
+            JSON.writeValue((java.io.OutputStream) out, value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -99,7 +99,7 @@ public final class DataFiles {
     @SuppressWarnings("unchecked")
     public Map<String, Object> readJson(String path) {
         try (FSDataInputStream in = fs(path).open(new Path(path))) {
-            return JSON.readValue(in, Map.class);
+            return JSON.readValue((java.io.InputStream) in, Map.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
         }

@@ -138,7 +138,7 @@ public final class Generate {
 
         @Override
         public Iterator<SequenceRow> call(Iterator<Long> ids) {
-            MovingDotWorld gen = MovingDotWorld.create(world, noise, split);
+            MovingDotWorld gen = MovingDotWorld.of(world, noise, split);
             float alpha = (float) noise.alpha();
             return new Iterator<>() {
                 public boolean hasNext() { return ids.hasNext(); }
@@ -146,7 +146,7 @@ public final class Generate {
                 public SequenceRow next() {
                     MovingDotWorld.Sequence s = gen.generate(seed, split, ids.next());
                     return new SequenceRow(s.seqId(), split.id(), world.kind(), noise.kind(), noise.temporal(), alpha,
-                            s.locations(), s.actions(), FloatBytes.toLittleEndian(s.frames()));
+                            s.locations(), s.actions(), FloatBytes.toBytes(s.frames()));
                 }
             };
         }
@@ -167,11 +167,11 @@ public final class Generate {
         long seed = cfg.dataset().seed();
         JavaPairRDD<Long, ImageMoments> perBatch = spark.range(0, n, 1, (int) Math.max(1, Math.min(parts, n))).javaRDD()
                 .mapPartitionsToPair(ids -> {
-                    MovingDotWorld gen = MovingDotWorld.create(world, noise, Split.TRAIN);
+                    MovingDotWorld gen = MovingDotWorld.of(world, noise, Split.TRAIN);
                     Map<Long, ImageMoments> acc = new LinkedHashMap<>();
                     while (ids.hasNext()) {
                         long id = ids.next();
-                        acc.computeIfAbsent(id / b, k -> new ImageMoments(world.dots())).add(gen.generate(seed, Split.TRAIN, id).frames());
+                        acc.computeIfAbsent(id / b, k -> new ImageMoments(world.dots())).add(gen.generate(seed, Split.TRAIN, id).frames(), world.imageSize() * world.imageSize());
                     }
                     List<Tuple2<Long, ImageMoments>> out = new ArrayList<>();
                     acc.forEach((k, v) -> out.add(new Tuple2<>(k, v)));

@@ -40,8 +40,11 @@ public final class Sql {
         List<String> views = register(spark, dataRoot);
         try {
             return spark.sql(sql);
-        } catch (org.apache.spark.sql.AnalysisException e) {
-            throw new ConfigError("query failed: " + e.getMessage() + " (views: " + views + ")", e);
+        } catch (Exception e) {   // AnalysisException (a bad query) is a checked exception thrown undeclared from Scala
+            if (e instanceof org.apache.spark.sql.AnalysisException)
+                throw new ConfigError("query failed: " + e.getMessage() + " (views: " + views + ")", e);
+            if (e instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e);
         }
     }
 

@@ -72,7 +72,7 @@ class GenerateTest extends SparkTest {
         assertEquals(0.5f, (float) first.getAs("alpha"));
         assertEquals(17 * 3 * 2, first.getList(first.fieldIndex("locations")).size());
         assertEquals(16 * 2, first.getList(first.fieldIndex("actions")).size());
-        float[] frames = FloatBytes.fromLittleEndian((byte[]) first.getAs("frames"));
+        float[] frames = FloatBytes.toFloats((byte[]) first.getAs("frames"));
         assertEquals(17 * 3 * 28 * 28, frames.length);
         for (Object v : first.getList(first.fieldIndex("locations"))) {
             float p = (Float) v;

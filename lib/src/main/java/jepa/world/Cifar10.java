@@ -83,8 +83,12 @@ public final class Cifar10 {
             }
     }
 
-    /** PIL's "L" conversion, L = 0.299R + 0.587G + 0.114B rounded, in integer form. */
+    /**
+     * PIL's "L" conversion as Pillow computes it (what the reference's torchvision Grayscale runs):
+     * L = 0.299R + 0.587G + 0.114B rounded, in 16-bit fixed point. It differs from the decimal integer form
+     * (R·299 + G·587 + B·114 + 500)/1000 by one grey level on 9,040 of the 16.7M RGB triples.
+     */
     static int luminance(int r, int g, int b) {
-        return (r * 299 + g * 587 + b * 114 + 500) / 1000;
+        return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
     }
 }
