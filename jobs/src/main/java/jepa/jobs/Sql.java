@@ -42,7 +42,7 @@ public final class Sql {
             return spark.sql(sql);
         } catch (Exception e) {   // AnalysisException (a bad query) is a checked exception thrown undeclared from Scala
             if (e instanceof org.apache.spark.sql.AnalysisException)
-                throw new ConfigError("query failed: " + e.getMessage() + " (views: " + views + ")", e);
+                throw new ConfigError("query failed: " + ((org.apache.spark.sql.AnalysisException) e).getSimpleMessage() + " (views: " + views + ")", e);
             if (e instanceof RuntimeException r) throw r;
             throw new IllegalStateException(e);
         }
