@@ -14,6 +14,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
 
+// DL4J serialises configurations with Jackson through bean accessors: private fields need @JsonProperty
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
 /**
  * The VICReg JEPA loss of the reference code (§3.1), as a SameDiffOutputLayer on x = [B, 2D, T]
  * ([:, 0:D] = rollout, [:, D:2D] = encodings):
@@ -28,12 +31,12 @@ import java.util.Map;
 public class VicregLoss extends SameDiffOutputLayer {
     public static final double STD_EPS = 1e-4;
 
-    private int embedding;
-    private int frames;
-    private double simCoeff;
-    private double stdCoeff;
-    private double covCoeff;
-    private boolean skipFirstStepVc;
+    @JsonProperty private int embedding;
+    @JsonProperty private int frames;
+    @JsonProperty private double simCoeff;
+    @JsonProperty private double stdCoeff;
+    @JsonProperty private double covCoeff;
+    @JsonProperty private boolean skipFirstStepVc;
 
     /** For JSON deserialisation only. */
     public VicregLoss() {}

@@ -10,14 +10,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Map;
 
+// DL4J serialises configurations with Jackson through bean accessors: private fields need @JsonProperty
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
 /**
  * Sums the (already normalised) channels of a frame time series into one (reference §1.8: a 1-channel model on the
  * 3-dot world). Input [B, C·P, T] with channel-major features (c·P + pixel), output [B, P, T]. No parameters.
  */
 public class ChannelSum extends SameDiffVertex {
-    private int channels;
-    private int pixels;
-    private int frames;
+    @JsonProperty private int channels;
+    @JsonProperty private int pixels;
+    @JsonProperty private int frames;
 
     /** For JSON deserialisation only. */
     public ChannelSum() {}

@@ -12,6 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+// DL4J serialises configurations with Jackson through bean accessors: private fields need @JsonProperty
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 import java.util.SplittableRandom;
 
 /**
@@ -30,10 +33,10 @@ import java.util.SplittableRandom;
  * = bias_hh.
  */
 public class Gru extends SameDiffVertex implements PytorchInit.Initialisable {
-    private int hidden;
-    private int layers;
-    private int frames;
-    private int actionDim;
+    @JsonProperty private int hidden;
+    @JsonProperty private int layers;
+    @JsonProperty private int frames;
+    @JsonProperty private int actionDim;
 
     /** For JSON deserialisation only. */
     public Gru() {}
