@@ -9,7 +9,9 @@ import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -83,9 +85,10 @@ public final class JepaNetwork {
     /** Inference: encoder outputs [B, D, T'] of a frame series [B, C·784, T'] of any length T' (GRU not run). */
     public INDArray encode(INDArray frames) {
         INDArray noActions = Nd4j.zeros(frames.dataType(), frames.size(0), ACTION_DIM, 1);
-        int upTo = cg.getVertex(ENC_SEQ).getVertexIndex();
-        Map<String, INDArray> ff = cg.feedForward(new INDArray[]{frames, noActions}, upTo, false);
-        return ff.get(ENC_SEQ);
+        // feedForward(.., layerTillIndex, ..) takes a position in cg.getLayers(): stop at the encoder's dense layer
+        int fc = java.util.Arrays.asList(cg.getLayers()).indexOf(cg.getLayer(MeNet5.denseName(ENC_SEQ)));
+        INDArray flat = cg.feedForward(new INDArray[]{frames, noActions}, fc, false).get(MeNet5.denseName(ENC_SEQ));
+        return new FeedForwardToRnnPreProcessor().preProcess(flat, (int) frames.size(0), LayerWorkspaceMgr.noWorkspaces());
     }
 
     /** Inference: the encoder output of frame 1, [B, D]. */
@@ -104,6 +107,6 @@ public final class JepaNetwork {
                 for (var e : t.entrySet()) if (!e.getKey().equals("gamma") && !e.getKey().equals("beta")) running += e.getValue().length();
             }
         }
-        return cg.numParams() - running;
+        return cg.params().length() - running;     // cg.numParams() leaves out SameDiff vertices
     }
 }

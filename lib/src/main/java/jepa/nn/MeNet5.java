@@ -58,11 +58,14 @@ public final class MeNet5 {
         gb.addLayer(p + "c3", conv(3, 1, 1, 32 * width, 32 * width), p + "bn2");
         gb.addLayer(p + "bn3", bn(), p + "c3");
         gb.addLayer(p + "pool", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), p + "bn3");
-        gb.addLayer(p + "fc", new DenseLayer.Builder().nIn(9L * 32 * width).nOut(embedding).activation(Activation.IDENTITY).build(), p + "pool");
-        // [B·T, D] back to [B, D, T]; PreprocessorVertex passes the graph's minibatch size B
-        gb.addVertex(output, new PreprocessorVertex(new FeedForwardToRnnPreProcessor()), p + "fc");
+        gb.addLayer(denseName(output), new DenseLayer.Builder().nIn(9L * 32 * width).nOut(embedding).activation(Activation.IDENTITY).build(), p + "pool");
+        // [T·B, D] back to [B, D, T] (DL4J orders the images time-major, row t·B + b); PreprocessorVertex passes B
+        gb.addVertex(output, new PreprocessorVertex(new FeedForwardToRnnPreProcessor()), denseName(output));
         return output;
     }
+
+    /** Name of the encoder's final dense layer (activations [T·B, D], time-major rows t·B + b). */
+    public static String denseName(String output) { return output + "_fc"; }
 
     /** Trainable parameter count (PyTorch's n_params; DL4J additionally stores 2·(16w+32w+32w) BN running stats). */
     public static long trainableParams(int channels, int width, int embedding) {
