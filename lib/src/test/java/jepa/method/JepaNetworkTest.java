@@ -169,6 +169,22 @@ class JepaNetworkTest {
     }
 
     @Test
+    void modelSerializerRoundTripKeepsParametersAndUpdater() throws Exception {
+        JepaNetwork net = Vicreg.build(new JepaParams(1, false, 1, 8, 1, 6), VicregParams.defaults(), new Adam(1e-3));
+        Nd4j.getRandom().setSeed(2);
+        MultiDataSet mds = Vicreg.dataSet(Nd4j.randn(DataType.FLOAT, 4, 784, T), Nd4j.randn(DataType.FLOAT, 4, 2, T - 1));
+        net.graph().fit(mds);
+        var bytes = new java.io.ByteArrayOutputStream();
+        org.deeplearning4j.util.ModelSerializer.writeModel(net.graph(), bytes, true);
+        ComputationGraph back = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()), true);
+        assertEquals(net.graph().params(), back.params());
+        net.graph().fit(mds);
+        back.fit(mds);
+        assertTrue(net.graph().params().equalsWithEps(back.params(), 1e-6), "same Adam state after restore");
+    }
+
+    @Test
     void badParamsAreConfigErrors() {
         assertThrows(jepa.config.ConfigError.class, () -> new JepaParams(2, false, 1, 8, 1, 0));
         assertThrows(jepa.config.ConfigError.class, () -> new JepaParams(1, false, 0, 8, 1, 0));
