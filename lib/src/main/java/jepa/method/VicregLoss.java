@@ -9,13 +9,11 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
-
-// DL4J serialises configurations with Jackson through bean accessors: private fields need @JsonProperty
-import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * The VICReg JEPA loss of the reference code (§3.1), as a SameDiffOutputLayer on x = [B, 2D, T]
@@ -31,6 +29,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 public class VicregLoss extends SameDiffOutputLayer {
     public static final double STD_EPS = 1e-4;
 
+    // DL4J serialises configurations with Jackson via bean accessors: private fields need @JsonProperty
     @JsonProperty private int embedding;
     @JsonProperty private int frames;
     @JsonProperty private double simCoeff;

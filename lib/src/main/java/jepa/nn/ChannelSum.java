@@ -7,17 +7,16 @@ import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 import java.util.Map;
-
-// DL4J serialises configurations with Jackson through bean accessors: private fields need @JsonProperty
-import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * Sums the (already normalised) channels of a frame time series into one (reference §1.8: a 1-channel model on the
  * 3-dot world). Input [B, C·P, T] with channel-major features (c·P + pixel), output [B, P, T]. No parameters.
  */
 public class ChannelSum extends SameDiffVertex {
+    // DL4J serialises configurations with Jackson via bean accessors: private fields need @JsonProperty
     @JsonProperty private int channels;
     @JsonProperty private int pixels;
     @JsonProperty private int frames;

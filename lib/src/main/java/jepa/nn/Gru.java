@@ -8,13 +8,11 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-// DL4J serialises configurations with Jackson through bean accessors: private fields need @JsonProperty
-import org.nd4j.shade.jackson.annotation.JsonProperty;
 import java.util.SplittableRandom;
 
 /**
@@ -33,6 +31,7 @@ import java.util.SplittableRandom;
  * = bias_hh.
  */
 public class Gru extends SameDiffVertex implements PytorchInit.Initialisable {
+    // DL4J serialises configurations with Jackson via bean accessors: private fields need @JsonProperty
     @JsonProperty private int hidden;
     @JsonProperty private int layers;
     @JsonProperty private int frames;

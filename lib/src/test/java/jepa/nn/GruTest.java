@@ -13,7 +13,6 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
 
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -138,6 +137,5 @@ class GruTest {
         assertEquals(new Adam(0.01), ((Gru) v).getUpdater());
         ComputationGraphConfiguration cloned = conf.clone();
         assertEquals(new Adam(0.01), ((Gru) cloned.getVertices().get("rollout")).getUpdater());
-        new SplittableRandom(0);   // (keeps imports honest)
     }
 }
