@@ -1,0 +1,112 @@
+package jepa.method;
+
+import jepa.nn.Gru;
+import jepa.nn.MeNet5;
+import jepa.nn.PytorchInit;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+import java.util.Map;
+
+/**
+ * A JEPA as a DL4J ComputationGraph (the contract shared by all JEPA methods):
+ * inputs "frames" [B, C·28·28, 17] (normalised) and "actions" [B, 2, 16] (normalised, dot 0);
+ * "enc_seq" [B, D, 17] = MeNet5 over all 17·B frames in one pass; "rollout" [B, D, 17] = GRU unrolled from
+ * enc_seq[:, :, 0] (index 0 = s_1, t ≥ 1 = s̃_{t+1}); "rollout_enc" = Merge(rollout, enc_seq) [B, 2D, 17] feeds the
+ * method's loss layer "loss". Parameters get PyTorch's default init from {@link JepaParams#seed()}.
+ * <p>
+ * miniBatch(true) is kept on purpose: the loss layer returns B·L ({@link LossScale}), so score = L and gradient = ∂L/∂θ.
+ */
+public final class JepaNetwork {
+    public static final int FRAMES = 17, ACTION_DIM = 2, PIXELS = MeNet5.IMAGE * MeNet5.IMAGE;
+    public static final String FRAMES_IN = "frames", ACTIONS_IN = "actions";
+    public static final String ENC_SEQ = "enc_seq", ROLLOUT = "rollout", ROLLOUT_ENC = "rollout_enc", LOSS = "loss";
+
+    private final ComputationGraph cg;
+    private final JepaParams params;
+
+    public JepaNetwork(ComputationGraph cg, JepaParams params) {
+        this.cg = cg;
+        this.params = params;
+    }
+
+    /** The graph configuration; {@code lossLayer} takes ROLLOUT_ENC as its only input. */
+    public static ComputationGraphConfiguration config(JepaParams p, Layer lossLayer, IUpdater updater, DataType dataType) {
+        ComputationGraphConfiguration.GraphBuilder gb = new NeuralNetConfiguration.Builder()
+                .seed(p.seed()).dataType(dataType).updater(updater).miniBatch(true)
+                .graphBuilder()
+                .addInputs(FRAMES_IN, ACTIONS_IN)
+                .setInputTypes(InputType.recurrent((long) p.channels() * PIXELS, FRAMES), InputType.recurrent(ACTION_DIM, FRAMES - 1));
+        MeNet5.add(gb, FRAMES_IN, p.channels(), p.sumChannels(), p.width(), p.embedding(), FRAMES, ENC_SEQ);
+        gb.addVertex(ROLLOUT, new Gru(p.embedding(), p.gruLayers(), FRAMES, ACTION_DIM), ENC_SEQ, ACTIONS_IN);
+        gb.addVertex(ROLLOUT_ENC, new MergeVertex(), ROLLOUT, ENC_SEQ);
+        gb.addLayer(LOSS, lossLayer, ROLLOUT_ENC);
+        gb.setOutputs(LOSS);
+        return gb.build();
+    }
+
+    /** Builds, initialises (PyTorch rule, seeded) and wraps the graph. float32 for training; DOUBLE for checks. */
+    public static JepaNetwork build(JepaParams p, Layer lossLayer, IUpdater updater, DataType dataType) {
+        ComputationGraph cg = new ComputationGraph(config(p, lossLayer, updater, dataType));
+        cg.init();
+        PytorchInit.apply(cg, p.seed());
+        return new JepaNetwork(cg, p);
+    }
+
+    public static JepaNetwork build(JepaParams p, Layer lossLayer, IUpdater updater) {
+        return build(p, lossLayer, updater, DataType.FLOAT);
+    }
+
+    public ComputationGraph graph() { return cg; }
+    public JepaParams params() { return params; }
+
+    /** Inference (BN running statistics): the rollout [B, D, 17]. */
+    public INDArray rollout(INDArray frames, INDArray actions) {
+        return cg.feedForward(new INDArray[]{frames, actions}, false).get(ROLLOUT);
+    }
+
+    /** Inference: [B, 2D, 17] = (rollout, encodings), what the loss layer sees (train = true: batch statistics). */
+    public INDArray rolloutAndEncodings(INDArray frames, INDArray actions, boolean train) {
+        return cg.feedForward(new INDArray[]{frames, actions}, train).get(ROLLOUT_ENC);
+    }
+
+    /** Inference: encoder outputs [B, D, T'] of a frame series [B, C·784, T'] of any length T' (GRU not run). */
+    public INDArray encode(INDArray frames) {
+        INDArray noActions = Nd4j.zeros(frames.dataType(), frames.size(0), ACTION_DIM, 1);
+        // feedForward(.., layerTillIndex, ..) takes a position in cg.getLayers(): stop at the encoder's dense layer
+        int fc = java.util.Arrays.asList(cg.getLayers()).indexOf(cg.getLayer(MeNet5.denseName(ENC_SEQ)));
+        INDArray flat = cg.feedForward(new INDArray[]{frames, noActions}, fc, false).get(MeNet5.denseName(ENC_SEQ));
+        return new FeedForwardToRnnPreProcessor().preProcess(flat, (int) frames.size(0), LayerWorkspaceMgr.noWorkspaces());
+    }
+
+    /** Inference: the encoder output of frame 1, [B, D]. */
+    public INDArray encodeFirstFrame(INDArray frames) {
+        INDArray first = frames.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 1)).dup();
+        return encode(first).reshape(frames.size(0), params.embedding());
+    }
+
+    /** Trainable parameters (PyTorch's n_params): DL4J's count minus the BatchNorm running mean/variance. */
+    public long numParams() {
+        long running = 0;
+        for (var v : cg.getConfiguration().getVertices().entrySet()) {
+            if (v.getValue() instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
+                    && lv.getLayerConf().getLayer() instanceof BatchNormalization) {
+                Map<String, INDArray> t = cg.getVertex(v.getKey()).paramTable(false);
+                for (var e : t.entrySet()) if (!e.getKey().equals("gamma") && !e.getKey().equals("beta")) running += e.getValue().length();
+            }
+        }
+        return cg.params().length() - running;     // cg.numParams() leaves out SameDiff vertices
+    }
+}

@@ -1,0 +1,25 @@
+package jepa.method;
+
+import jepa.config.ConfigError;
+
+/**
+ * The JEPA network's shape (reference §2.1, §2.3).
+ *
+ * @param channels    channels of the input frames (1, or 3 for the 3-dot world)
+ * @param sumChannels sum the input channels into one before a 1-channel encoder (reference §1.8); no-op for 1 channel
+ * @param width       MeNet5 width factor w (channels 16w, 32w, 32w)
+ * @param embedding   representation size D (encoder output = GRU hidden size)
+ * @param gruLayers   GRU layers (every layer starts from the frame-1 encoding)
+ * @param seed        seed of the PyTorch-style initialisation
+ */
+public record JepaParams(int channels, boolean sumChannels, int width, int embedding, int gruLayers, long seed) {
+    public JepaParams {
+        if (channels != 1 && channels != 3) throw new ConfigError("model.channels must be 1 or 3, got " + channels);
+        if (width < 1) throw new ConfigError("model.width must be >= 1, got " + width);
+        if (embedding < 1) throw new ConfigError("model.embedding must be >= 1, got " + embedding);
+        if (gruLayers < 1) throw new ConfigError("model.gru-layers must be >= 1, got " + gruLayers);
+    }
+
+    /** Channels the encoder's first convolution sees. */
+    public int encoderChannels() { return sumChannels ? 1 : channels; }
+}

@@ -1,0 +1,36 @@
+package jepa.method;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/** VICReg JEPA (reference §3.1): {@link JepaNetwork} + {@link VicregLoss}. */
+public final class Vicreg {
+    private Vicreg() {}
+
+    public static JepaNetwork build(JepaParams p, VicregParams v, IUpdater updater) {
+        return build(p, v, updater, DataType.FLOAT);
+    }
+
+    public static JepaNetwork build(JepaParams p, VicregParams v, IUpdater updater, DataType dataType) {
+        return JepaNetwork.build(p, loss(p, v), updater, dataType);
+    }
+
+    public static VicregLoss loss(JepaParams p, VicregParams v) {
+        return new VicregLoss(p.embedding(), JepaNetwork.FRAMES, v);
+    }
+
+    /** A training batch: frames [B, C·784, 17], actions [B, 2, 16], and the dummy [B, 1] label VICReg needs. */
+    public static MultiDataSet dataSet(INDArray frames, INDArray actions) {
+        return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[]{frames, actions},
+                new INDArray[]{Nd4j.zeros(frames.dataType(), frames.size(0), 1)});
+    }
+
+    /** The three loss terms on training-mode activations (BN batch statistics) — for progress lines. */
+    public static VicregLoss.Terms terms(JepaNetwork net, INDArray frames, INDArray actions) {
+        VicregLoss l = (VicregLoss) net.graph().getLayer(JepaNetwork.LOSS).conf().getLayer();
+        return l.terms(net.rolloutAndEncodings(frames, actions, true));
+    }
+}
