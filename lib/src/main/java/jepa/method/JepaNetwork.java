@@ -3,6 +3,7 @@ package jepa.method;
 import jepa.nn.Gru;
 import jepa.nn.MeNet5;
 import jepa.nn.PytorchInit;
+import jepa.train.DuplicateRegularizationFix;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
@@ -19,6 +20,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A JEPA as a DL4J ComputationGraph (the contract shared by all JEPA methods):
@@ -44,9 +46,18 @@ public final class JepaNetwork {
 
     /** The graph configuration; {@code lossLayer} takes ROLLOUT_ENC as its only input. */
     public static ComputationGraphConfiguration config(JepaParams p, Layer lossLayer, IUpdater updater, DataType dataType) {
-        ComputationGraphConfiguration.GraphBuilder gb = new NeuralNetConfiguration.Builder()
-                .seed(p.seed()).dataType(dataType).updater(updater).miniBatch(true)
-                .graphBuilder()
+        return config(p, lossLayer, b -> b.updater(updater), dataType);
+    }
+
+    /**
+     * The graph configuration with the optimiser set by {@code optimiser} on the global builder (updater,
+     * regularization — e.g. {@link jepa.train.Lars#configure}); passed through DuplicateRegularizationFix.
+     */
+    public static ComputationGraphConfiguration config(JepaParams p, Layer lossLayer,
+                                                       Consumer<NeuralNetConfiguration.Builder> optimiser, DataType dataType) {
+        NeuralNetConfiguration.Builder nb = new NeuralNetConfiguration.Builder().seed(p.seed()).dataType(dataType).miniBatch(true);
+        optimiser.accept(nb);
+        ComputationGraphConfiguration.GraphBuilder gb = nb.graphBuilder()
                 .addInputs(FRAMES_IN, ACTIONS_IN)
                 .setInputTypes(InputType.recurrent((long) p.channels() * PIXELS, FRAMES), InputType.recurrent(ACTION_DIM, FRAMES - 1));
         MeNet5.add(gb, FRAMES_IN, p.channels(), p.sumChannels(), p.width(), p.embedding(), FRAMES, ENC_SEQ);
@@ -54,12 +65,17 @@ public final class JepaNetwork {
         gb.addVertex(ROLLOUT_ENC, new MergeVertex(), ROLLOUT, ENC_SEQ);
         gb.addLayer(LOSS, lossLayer, ROLLOUT_ENC);
         gb.setOutputs(LOSS);
-        return gb.build();
+        return DuplicateRegularizationFix.apply(gb.build());
     }
 
     /** Builds, initialises (PyTorch rule, seeded) and wraps the graph. float32 for training; DOUBLE for checks. */
     public static JepaNetwork build(JepaParams p, Layer lossLayer, IUpdater updater, DataType dataType) {
-        ComputationGraph cg = new ComputationGraph(config(p, lossLayer, updater, dataType));
+        return build(p, lossLayer, b -> b.updater(updater), dataType);
+    }
+
+    /** Builds with an optimiser set on the global builder (see {@link #config(JepaParams, Layer, Consumer, DataType)}). */
+    public static JepaNetwork build(JepaParams p, Layer lossLayer, Consumer<NeuralNetConfiguration.Builder> optimiser, DataType dataType) {
+        ComputationGraph cg = new ComputationGraph(config(p, lossLayer, optimiser, dataType));
         cg.init();
         PytorchInit.apply(cg, p.seed());
         return new JepaNetwork(cg, p);

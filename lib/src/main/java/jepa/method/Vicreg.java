@@ -1,14 +1,29 @@
 package jepa.method;
 
+import jepa.train.Batch;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.api.buffer.DataType;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 
-/** VICReg JEPA (reference §3.1): {@link JepaNetwork} + {@link VicregLoss}. */
-public final class Vicreg {
-    private Vicreg() {}
+/** VICReg JEPA (reference §3.1): {@link JepaNetwork} + {@link VicregLoss}, trained with LARS. */
+public final class Vicreg extends LarsMethod {
+    private final VicregParams params;
+
+    public Vicreg(VicregParams params) { this.params = params; }
+
+    @Override public String name() { return "vicreg"; }
+    @Override public Layer lossLayer(JepaParams p, int dots) { return loss(p, params); }
+    @Override public INDArray labels(Batch b) { return dummy(b); }
+
+    @Override
+    public Map<String, Double> terms(JepaNetwork net, Batch b) {
+        VicregLoss.Terms t = terms(net, b.frames(), b.actions());
+        return Map.of("pred", t.pred(), "var", t.var(), "cov", t.cov());
+    }
 
     public static JepaNetwork build(JepaParams p, VicregParams v, IUpdater updater) {
         return build(p, v, updater, DataType.FLOAT);

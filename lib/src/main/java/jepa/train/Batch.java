@@ -1,0 +1,11 @@
+package jepa.train;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A batch in the network's layout, normalised as the reference (§1.7): frames [B, C·784, 17], actions of the
+ * controlled dot [B, 2, 16], dot locations [B, 2·dots, 17] (channel d·2 + c, c = 0 is x).
+ */
+public record Batch(INDArray frames, INDArray actions, INDArray locations) {
+    public int size() { return (int) frames.size(0); }
+}
