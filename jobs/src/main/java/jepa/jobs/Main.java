@@ -16,9 +16,11 @@ public final class Main {
             switch (args.job()) {
                 case "generate" -> Generate.run(args);
                 case "sql" -> Sql.run(args);
+                case "train" -> Train.run(args);
+                case "probe" -> Probe.run(args);
                 case "pipeline" -> Pipeline.run(args);
                 case "config" -> System.out.println(args.config().render());
-                default -> throw new ConfigError("unknown job '" + args.job() + "' (jobs: generate, pipeline, sql, config)");
+                default -> throw new ConfigError("unknown job '" + args.job() + "' (jobs: pipeline, generate, train, probe, sql, config)");
             }
         } catch (ConfigError e) {
             System.err.println("error: " + e.getMessage());

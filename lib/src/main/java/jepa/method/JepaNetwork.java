@@ -113,6 +113,17 @@ public final class JepaNetwork {
         return encode(first).reshape(frames.size(0), params.embedding());
     }
 
+    /**
+     * The probe's data for a batch (reference §5.2): the rollout [n, 17, D] (index 0 = encoder output of frame 1)
+     * with inference-mode BatchNorm, and the normalised dot locations [n, 17, dots, 2] as targets.
+     */
+    public jepa.probe.ProbeData probeData(jepa.train.Batch b) {
+        INDArray reps = rollout(b.frames(), b.actions()).permute(0, 2, 1).dup('c');                   // [n, 17, D]
+        long n = b.size(), t = b.locations().size(2), k = b.locations().size(1);
+        INDArray targets = b.locations().permute(0, 2, 1).dup('c').reshape('c', n, t, k / 2, 2);    // [n, 17, dots, 2]
+        return new jepa.probe.ProbeData(reps, targets);
+    }
+
     /** Trainable parameters (PyTorch's n_params): DL4J's count minus the BatchNorm running mean/variance. */
     public long numParams() {
         long running = 0;

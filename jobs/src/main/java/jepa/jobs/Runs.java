@@ -1,0 +1,111 @@
+package jepa.jobs;
+
+import com.typesafe.config.ConfigValue;
+import jepa.config.JepaConfig;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A run's identity and its rows in the result tables. The run id names the method, world and dataset and ends with
+ * the config hash (dataset generator config + method + train + probe sections), so the same config is the same run.
+ */
+public final class Runs {
+    private Runs() {}
+
+    public record Run(String id, String hash, Path dir) {}
+
+    public static final StructType RUNS = new StructType()
+            .add("run_id", DataTypes.StringType, false).add("method", DataTypes.StringType).add("world", DataTypes.StringType)
+            .add("noise_kind", DataTypes.StringType).add("noise_temporal", DataTypes.StringType).add("alpha", DataTypes.FloatType)
+            .add("seed", DataTypes.LongType).add("dataset", DataTypes.StringType)
+            .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+            .add("status", DataTypes.StringType).add("reason", DataTypes.StringType)
+            .add("started", DataTypes.TimestampType).add("finished", DataTypes.TimestampType)
+            .add("n_params", DataTypes.LongType).add("config_hash", DataTypes.StringType)
+            .add("epochs", DataTypes.IntegerType).add("steps", DataTypes.LongType)
+            .add("train_seconds", DataTypes.DoubleType).add("train_seq_per_s", DataTypes.DoubleType);
+
+    public static final StructType CURVES = new StructType()
+            .add("run_id", DataTypes.StringType, false).add("step", DataTypes.LongType).add("term", DataTypes.StringType)
+            .add("value", DataTypes.DoubleType);
+
+    public static final StructType DIAGNOSTICS = new StructType()
+            .add("run_id", DataTypes.StringType, false).add("epoch", DataTypes.IntegerType).add("source", DataTypes.StringType)
+            .add("frame", DataTypes.IntegerType).add("feature_std", DataTypes.DoubleType).add("offdiag_cov", DataTypes.DoubleType)
+            .add("rankme", DataTypes.DoubleType).add("eff_rank", DataTypes.DoubleType);
+
+    public static final StructType METRICS = new StructType()
+            .add("run_id", DataTypes.StringType, false).add("probe", DataTypes.StringType).add("solver", DataTypes.StringType)
+            .add("step", DataTypes.IntegerType).add("dot", DataTypes.IntegerType).add("mse", DataTypes.DoubleType)
+            .add("rmse", DataTypes.DoubleType).add("rmse_px", DataTypes.DoubleType);
+
+    public static Run of(JepaConfig cfg) {
+        String hash = JepaConfig.hash(Generate.generatorSnapshot(cfg) + "\n" + section(cfg, "method") + "\n" + section(cfg, "train")
+                + "\n" + section(cfg, "probe"));
+        String id = cfg.method().name() + "-" + cfg.world().kind() + "-" + cfg.dataset().resolvedName(cfg.noise()) + "-" + hash.substring(0, 8);
+        return new Run(id, hash, Path.of(cfg.dataRoot(), "runs", id));
+    }
+
+    /** The method and train keys as strings (the runs table's params). */
+    public static Map<String, String> params(JepaConfig cfg) {
+        Map<String, String> m = new TreeMap<>();
+        for (String s : List.of("method", "train"))
+            for (Map.Entry<String, ConfigValue> e : cfg.raw().getConfig(s).entrySet())
+                m.put(s + "." + e.getKey(), String.valueOf(e.getValue().unwrapped()));
+        return m;
+    }
+
+    private static String section(JepaConfig cfg, String name) {
+        return cfg.raw().getConfig(name).root().render(com.typesafe.config.ConfigRenderOptions.concise());
+    }
+
+    /** Replaces the run's row in the runs table. */
+    public static void writeRun(SparkSession spark, JepaConfig cfg, Run run, String status, String reason, Timestamp started,
+                                Timestamp finished, long nParams, int epochs, long steps, double seconds, double seqPerS) {
+        Row r = RowFactory.create(run.id(), cfg.method().name(), cfg.world().kind(), cfg.noise().kind(), cfg.noise().temporal(),
+                (float) cfg.noise().alpha(), cfg.train().seed(), cfg.dataset().resolvedName(cfg.noise()),
+                scala.collection.JavaConverters.mapAsScalaMap(params(cfg)), status, reason, started, finished, nParams, run.hash(),
+                epochs, steps, seconds, seqPerS);
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "runs", List.of(r), RUNS);
+    }
+
+    /** Replaces the run's curves and diagnostics rows from the trainer's CSV files. */
+    public static void writeTrainingTables(SparkSession spark, JepaConfig cfg, Run run) {
+        List<Row> curves = new ArrayList<>();
+        for (String[] f : csv(run.dir().resolve("curves.csv")))
+            curves.add(RowFactory.create(run.id(), Long.parseLong(f[0]), f[1], Double.parseDouble(f[2])));
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "curves", curves, CURVES);
+        List<Row> diag = new ArrayList<>();
+        for (String[] f : csv(run.dir().resolve("diagnostics.csv")))
+            diag.add(RowFactory.create(run.id(), Integer.parseInt(f[0]), f[1], Integer.parseInt(f[2]), Double.parseDouble(f[3]),
+                    Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6])));
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "diagnostics", diag, DIAGNOSTICS);
+    }
+
+    private static List<String[]> csv(Path f) {
+        if (!Files.exists(f)) return List.of();
+        try {
+            List<String> lines = Files.readAllLines(f);
+            List<String[]> out = new ArrayList<>();
+            for (String l : lines.subList(1, lines.size())) out.add(l.split(","));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Timestamp now() { return new Timestamp(System.currentTimeMillis()); }
+}
