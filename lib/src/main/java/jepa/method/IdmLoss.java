@@ -1,6 +1,7 @@
 package jepa.method;
 
 import jepa.config.ConfigError;
+import jepa.nn.PytorchInit;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -11,6 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Inverse-dynamics loss as the reference code (vicreg.py with action_coeff > 0, §3.3): an action head
@@ -22,7 +24,7 @@ import java.util.Map;
  * 3-D labels work in M2.1, whether fit or output runs first). The layer's activations (cg.output) are the
  * predicted actions a^ in the same layout.
  */
-public class IdmLoss extends RolloutLossLayer {
+public class IdmLoss extends RolloutLossLayer implements PytorchInit.Initialisable {
     public static final String W = "W", B = "b";
     private static final int A = 2;
 
@@ -51,7 +53,7 @@ public class IdmLoss extends RolloutLossLayer {
         sd.identity("idm_actions", actions);
         // mean over batch x 2 per step, then over the steps = one mean over everything
         SDVariable err = sd.math().square(actions.sub(labels)).mean(true, 0, 1, 2);         // [1,1,1]
-        return finish(sd, err.mul(actionCoeff));
+        return finish(sd, x, err.mul(actionCoeff));
     }
 
     @Override public String activationsVertexName() { return "idm_actions"; }
@@ -62,11 +64,18 @@ public class IdmLoss extends RolloutLossLayer {
         params.addBiasParam(B, 1, A);
     }
 
-    /** PyTorch nn.Linear default: weight and bias ~ U(-1/sqrt(fan_in), +1/sqrt(fan_in)), fan_in = 2D. */
+    /** DL4J's own init call: the PyTorch rule below, drawn from ND4J's RNG (so cg.init() alone is seeded too). */
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
+        torchInit(params, new SplittableRandom(Nd4j.getRandom().nextLong()));
+    }
+
+    /** PyTorch nn.Linear(2D, 2) default: weight and bias ~ U(-1/sqrt(2D), +1/sqrt(2D)); W then b. */
+    @Override
+    public void torchInit(Map<String, INDArray> params, SplittableRandom rng) {
         double bound = 1.0 / Math.sqrt(2.0 * d);
-        for (INDArray p : params.values()) p.assign(Nd4j.rand(p.dataType(), p.shape()).muli(2 * bound).subi(bound));
+        PytorchInit.uniform(params.get(W), bound, rng);
+        PytorchInit.uniform(params.get(B), bound, rng);
     }
 
     @Override public InputType getOutputType(int layerIndex, InputType inputType) { return InputType.recurrent(A, frames - 1); }

@@ -55,7 +55,7 @@ public class InfoNceLoss extends RolloutLossLayer {
         SDVariable lse = max.add(sd.math().log(sd.math().exp(masked.sub(max)).sum(true, 2)));  // [T-1, 2N, 1]
         // rows k and k+N share the positive P_k.E_k, so the mean over 2N rows is the mean over N pairs
         SDVariable pos = p.mul(e).sum(true, 2).div(temperature);               // [T-1, N, 1]
-        return finish(sd, lse.mean(true, 0, 1, 2).sub(pos.mean(true, 0, 1, 2)));
+        return finish(sd, x, lse.mean(true, 0, 1, 2).sub(pos.mean(true, 0, 1, 2)));
     }
 
     /** F.normalize(dim=1): x / max(||x||, 1e-12). */

@@ -1,6 +1,7 @@
 package jepa.method;
 
 import jepa.config.ConfigError;
+import jepa.nn.PytorchInit;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -11,6 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * The probe loss (reference §5.2, and the Supervised loss §3.5): one linear map q: R^D -> R^{2 dots} WITHOUT
@@ -21,7 +23,7 @@ import java.util.Map;
  * Labels: normalised locations as [B, 2 dots, T] (DL4J's recurrent layout), channel d*2 + c = coordinate c
  * (0 = x, 1 = y) of dot d. The layer's activations (cg.output) are the predicted locations in the same layout.
  */
-public class ProbeLoss extends RolloutLossLayer {
+public class ProbeLoss extends RolloutLossLayer implements PytorchInit.Initialisable {
     public static final String W = "W";
 
     @JsonProperty private int dots = 1;
@@ -45,19 +47,23 @@ public class ProbeLoss extends RolloutLossLayer {
         SDVariable pred = sd.permute(flat.reshape(-1, frames, 2L * dots), 0, 2, 1);           // [B, 2 dots, T]
         sd.identity("probe_locations", pred);
         // mean over all B*2dots*T entries, times 2 = sum over (x, y), mean over batch, T and dots
-        return finish(sd, sd.math().square(pred.sub(labels)).mean(true, 0, 1, 2).mul(2.0));
+        return finish(sd, x, sd.math().square(pred.sub(labels)).mean(true, 0, 1, 2).mul(2.0));
     }
 
     @Override public String activationsVertexName() { return "probe_locations"; }
 
     @Override public void defineParameters(SDLayerParams params) { params.addWeightParam(W, d, 2L * dots); }
 
-    /** PyTorch nn.Linear default: U(-1/sqrt(D), +1/sqrt(D)). */
+    /** DL4J's own init call: the PyTorch rule below, drawn from ND4J's RNG (so cg.init() alone is seeded too). */
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
-        double bound = 1.0 / Math.sqrt(d);
-        INDArray w = params.get(W);
-        w.assign(Nd4j.rand(w.dataType(), w.shape()).muli(2 * bound).subi(bound));
+        torchInit(params, new SplittableRandom(Nd4j.getRandom().nextLong()));
+    }
+
+    /** PyTorch nn.Linear(D, 2 dots, bias=False) default: U(-1/sqrt(D), +1/sqrt(D)). */
+    @Override
+    public void torchInit(Map<String, INDArray> params, SplittableRandom rng) {
+        PytorchInit.uniform(params.get(W), 1.0 / Math.sqrt(d), rng);
     }
 
     @Override public InputType getOutputType(int layerIndex, InputType inputType) { return InputType.recurrent(2L * dots, frames); }

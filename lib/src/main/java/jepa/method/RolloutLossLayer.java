@@ -15,9 +15,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * DL4J M2.1 workarounds kept here for every subclass (stack-notes §4):
  * labelsRequired() stays true (losses without labels take a dummy [B,1] label), the loss is registered with
  * setLossVariables inside defineLayer, and no intermediate is rank 0 (reduce with keepDims).
- * DL4J semantics to know (MinibatchScalingTest): the value returned here is the reference loss (already a batch
- * mean), but score() reports it divided by the minibatch size B (SameDiffOutputLayer.computeScore, always), and
- * fit() applies gradient/B under miniBatch(true) (the default) and the raw gradient under miniBatch(false).
+ * Scale ({@link LossScale}, MinibatchScalingTest): a subclass computes the reference batch-mean loss L and ends with
+ * {@link #finish}, which returns B·L; then under miniBatch(true) (DL4J's default, kept by {@link JepaNetwork})
+ * cg.score() = L and one update uses exactly ∂L/∂θ.
  */
 public abstract class RolloutLossLayer extends SameDiffOutputLayer {
     public static final int FRAMES = 17;
@@ -49,12 +49,12 @@ public abstract class RolloutLossLayer extends SameDiffOutputLayer {
         return x.get(SDIndex.all(), SDIndex.interval(d, 2 * d), SDIndex.interval(from, to));
     }
 
-    /** Registers a [1,1,1] (keepDims) loss as the graph's loss and returns it as [1,1]. */
-    protected static SDVariable finish(SameDiff sd, SDVariable loss111) {
-        SDVariable loss = loss111.reshape(1, 1);
-        // M2.1: the runtime never marks the returned variable as the loss -> "No loss variables" at backprop.
-        sd.setLossVariables(loss);
-        return loss;
+    /**
+     * Hands the batch-mean loss L (one element, keepDims) to DL4J as B·L of shape [1,1] and registers it as the
+     * graph's loss; x is the layer input, only used to count the batch.
+     */
+    protected static SDVariable finish(SameDiff sd, SDVariable x, SDVariable meanLoss) {
+        return LossScale.asDl4jScore(sd, meanLoss, LossScale.batchCount(sd, x));
     }
 
     // M2.1: with false, the runtime still feeds a "labels" placeholder -> "No variable/placeholder with name labels".

@@ -2,8 +2,6 @@ package jepa.method;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffOutputLayer;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -23,15 +21,13 @@ import java.util.Map;
  * std_j = √(Var_unbiased + 1e-4), std_loss = mean_j ReLU(1 − std_j), Cov = xᵀx/(N−1), cov_loss = Σ_{i≠j} Cov_ij² / D;
  * L_var, L_cov = means over those frames; L = sim·L_pred + std·L_var + cov·L_cov.
  * <p>
- * Labels: a dummy [B, 1] (stack-notes §4 workaround #2). Activations (cg.output) = the input x itself.
- * The SameDiff loss variable is B·L: see {@link LossScale}.
+ * Labels: a dummy [B, 1] (stack-notes §4 workaround #2, kept by {@link RolloutLossLayer}). Activations (cg.output) =
+ * the input x itself. The SameDiff loss variable is B·L: see {@link LossScale}.
  */
-public class VicregLoss extends SameDiffOutputLayer {
+public class VicregLoss extends RolloutLossLayer {
     public static final double STD_EPS = 1e-4;
 
     // DL4J serialises configurations with Jackson via bean accessors: private fields need @JsonProperty
-    @JsonProperty private int embedding;
-    @JsonProperty private int frames;
     @JsonProperty private double simCoeff;
     @JsonProperty private double stdCoeff;
     @JsonProperty private double covCoeff;
@@ -41,9 +37,7 @@ public class VicregLoss extends SameDiffOutputLayer {
     public VicregLoss() {}
 
     public VicregLoss(int embedding, int frames, VicregParams p) {
-        if (embedding < 1) throw new jepa.config.ConfigError("model.embedding must be >= 1, got " + embedding);
-        if (frames < 2) throw new jepa.config.ConfigError("frames must be >= 2, got " + frames);
-        this.embedding = embedding; this.frames = frames;
+        super(embedding, frames);
         this.simCoeff = p.simCoeff(); this.stdCoeff = p.stdCoeff(); this.covCoeff = p.covCoeff();
         this.skipFirstStepVc = p.skipFirstStepVc();
     }
@@ -52,15 +46,14 @@ public class VicregLoss extends SameDiffOutputLayer {
 
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable x, SDVariable labels, Map<String, SDVariable> p) {
-        int d = embedding, t = frames, first = skipFirstStepVc ? 1 : 0, nf = t - first;
-        SDVariable pred = x.get(SDIndex.all(), SDIndex.interval(0, d), SDIndex.interval(1, t));
-        SDVariable enc = x.get(SDIndex.all(), SDIndex.interval(d, 2 * d), SDIndex.all());
-        SDVariable tgt = enc.get(SDIndex.all(), SDIndex.all(), SDIndex.interval(1, t));
+        int t = frames, first = skipFirstStepVc ? 1 : 0, nf = t - first;
+        SDVariable pred = rollout(x, 1, t);
+        SDVariable tgt = encoded(x, 1, t);
         // workaround #3: no rank-0 intermediates (keepDims everywhere; batch counted with onesLike(...).sum(true, 0))
         SDVariable lPred = sd.math().square(pred.sub(tgt)).mean(true, 0, 1, 2);                       // [1,1,1]
         SDVariable n = LossScale.batchCount(sd, x);                                                    // [1] = B
         SDVariable nm1 = n.sub(1.0);
-        SDVariable v = enc.get(SDIndex.all(), SDIndex.all(), SDIndex.interval(first, t));           // [B, D, F]
+        SDVariable v = encoded(x, first, t);                                                           // [B, D, F]
         SDVariable c = v.sub(v.mean(true, 0));
         SDVariable var = sd.math().square(c).sum(true, 0).div(nm1);                                  // [1, D, F]
         SDVariable std = sd.math().sqrt(var.add(STD_EPS));
@@ -70,13 +63,13 @@ public class VicregLoss extends SameDiffOutputLayer {
         INDArray offDiag = Nd4j.ones(x.dataType(), 1, d, d).subi(Nd4j.eye(d).castTo(x.dataType()).reshape(1, d, d));
         SDVariable lCov = sd.math().square(cov.mul(sd.constant(offDiag))).sum(true, 0, 1, 2).div((double) d * nf);
         SDVariable l = lPred.mul(simCoeff).add(lVar.mul(stdCoeff)).add(lCov.mul(covCoeff));
-        return LossScale.asDl4jScore(sd, l, n);
+        return LossScale.asDl4jScore(sd, l, n);     // = finish(sd, x, l), reusing the batch count
     }
 
     /** The loss terms, computed with ND4J in double outside the graph (for progress lines and tests). */
     public record Terms(double total, double pred, double var, double cov) {}
 
-    public Terms terms(INDArray x) { return terms(x.castTo(DataType.DOUBLE), embedding, params()); }
+    public Terms terms(INDArray x) { return terms(x.castTo(DataType.DOUBLE), d, params()); }
 
     public static Terms terms(INDArray x, int d, VicregParams p) {
         x = x.castTo(DataType.DOUBLE);
@@ -103,11 +96,9 @@ public class VicregLoss extends SameDiffOutputLayer {
         return new Terms(p.simCoeff() * lPred + p.stdCoeff() * lVar + p.covCoeff() * lCov, lPred, lVar, lCov);
     }
 
-    // workaround #2: keep labels required and feed a dummy [B, 1] label
-    @Override public boolean labelsRequired() { return true; }
     // "input": DL4J's SameDiffOutputLayer then returns the input itself without running the graph
     @Override public String activationsVertexName() { return "input"; }
     @Override public void defineParameters(SDLayerParams params) {}
     @Override public void initializeParameters(Map<String, INDArray> params) {}
-    @Override public InputType getOutputType(int layerIndex, InputType inputType) { return InputType.recurrent(2L * embedding, frames); }
+    @Override public InputType getOutputType(int layerIndex, InputType inputType) { return InputType.recurrent(2L * d, frames); }
 }

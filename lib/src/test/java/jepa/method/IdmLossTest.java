@@ -1,6 +1,7 @@
 package jepa.method;
 
 import jepa.config.ConfigError;
+import jepa.nn.PytorchInit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
+
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -50,6 +53,19 @@ class IdmLossTest {
         assertTrue(w.amaxNumber().doubleValue() <= bound && b.amaxNumber().doubleValue() <= bound);
         assertTrue(w.amaxNumber().doubleValue() > 0.5 * bound, "weights look uninitialised");
         assertTrue(b.amaxNumber().doubleValue() > 0, "bias is trainable and randomly initialised");
+    }
+
+    /** PytorchInit.apply on a graph whose only parameters are the head: W (C order) then b, U(±1/√(2D)), from the seed. */
+    @Test
+    void pytorchInitDrawsWeightsThenBiasFromTheSeed() {
+        ComputationGraph cg = LossGraphs.direct(new IdmLoss(D, 1.0), D, T, DataType.DOUBLE);
+        PytorchInit.apply(cg, 77);
+        SplittableRandom r = new SplittableRandom(77);
+        double bound = 1 / Math.sqrt(2 * D);
+        INDArray w = IdmLoss.headWeights(cg, "loss"), b = IdmLoss.headBias(cg, "loss");
+        for (int i = 0; i < 2 * D; i++)
+            for (int c = 0; c < 2; c++) assertEquals((2 * r.nextDouble() - 1) * bound, w.getDouble(i, c), 1e-15);
+        for (int c = 0; c < 2; c++) assertEquals((2 * r.nextDouble() - 1) * bound, b.getDouble(0, c), 1e-15);
     }
 
     /** current = s_1 for the first action, then the GRU predictions s~_i, never the encodings s_i. */

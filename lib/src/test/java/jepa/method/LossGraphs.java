@@ -51,9 +51,9 @@ final class LossGraphs {
     /** The dummy label of the losses that need none. */
     static INDArray dummy(int b, DataType dt) { return Nd4j.zeros(dt, b, 1); }
 
-    /** The layer's loss value: DL4J's score divides by the minibatch size (SameDiffOutputLayer.computeScore). */
+    /** The layer's loss L: the layer returns B·L and DL4J's score divides by B, so cg.score = L ({@link LossScale}). */
     static double loss(ComputationGraph cg, MultiDataSet mds) {
-        return cg.score(mds, false) * mds.getFeatures(0).size(0);
+        return cg.score(mds, false);
     }
 
     static boolean gradientsOk(ComputationGraph cg, MultiDataSet mds) {

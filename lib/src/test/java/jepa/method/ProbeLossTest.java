@@ -1,6 +1,7 @@
 package jepa.method;
 
 import jepa.config.ConfigError;
+import jepa.nn.PytorchInit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
+
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -34,6 +37,19 @@ class ProbeLossTest {
                     ProbeLoss.probeWeights(cg, "loss").toDoubleMatrix(), LossGraphs.toArray3(m.getLabels(0)));
             assertEquals(ref, LossGraphs.loss(cg, m), 1e-10 * ref, "dots " + dots);
         }
+    }
+
+    /** PytorchInit.apply on a graph whose only parameter is the bias-free probe: W in C order, U(±1/√D), from the seed. */
+    @Test
+    void pytorchInitDrawsTheProbeFromTheSeed() {
+        int dots = 2;
+        ComputationGraph cg = LossGraphs.direct(new ProbeLoss(D, dots), D, T, DataType.DOUBLE);
+        assertEquals(1, cg.getLayer("loss").paramTable().size(), "no bias");
+        PytorchInit.apply(cg, 78);
+        SplittableRandom r = new SplittableRandom(78);
+        INDArray w = ProbeLoss.probeWeights(cg, "loss");
+        for (int j = 0; j < D; j++)
+            for (int o = 0; o < 2 * dots; o++) assertEquals((2 * r.nextDouble() - 1) / Math.sqrt(D), w.getDouble(j, o), 1e-15);
     }
 
     /** D = 1, rollout = 1 everywhere, q = (1, 2), targets 0: squared Euclidean error 1 + 4 = 5 at every step. */
