@@ -33,8 +33,8 @@ import java.util.List;
  * <p>
  * Gradient scale: DL4J divides gradients by the minibatch size before regularization and updater when
  * {@code miniBatch(true)} (the default). LARS is almost scale-free (only the wd·p term sees the scale), but to match
- * the reference the gradient must be that of the batch-MEAN loss: use miniBatch(true) with DL4J's per-example-sum
- * output layers, miniBatch(false) with a loss layer that already returns the batch mean.
+ * the reference the gradient must be that of the batch-MEAN loss: the project's loss layers return B·L and run with
+ * miniBatch(true) (see jepa.method.LossScale), which hands LARS exactly ∂L/∂θ.
  *
  * @param weightDecay reference 1e-6
  * @param eta         trust coefficient η, reference 0.001
