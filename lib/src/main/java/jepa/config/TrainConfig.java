@@ -13,6 +13,8 @@ public record TrainConfig(int epochs, int batchSize, double baseLr, int warmupEp
         Check.min("train.batch-size", batchSize, 2);
         Check.positive("train.base-lr", baseLr);
         Check.nonNegative("train.warmup-epochs", warmupEpochs);
+        if (warmupEpochs >= epochs)
+            throw new ConfigError("train.warmup-epochs (" + warmupEpochs + ") must be < train.epochs (" + epochs + ")");
         Check.nonNegative("train.weight-decay", weightDecay);
         Check.nonNegative("train.eta", eta);
         if (!(momentum >= 0 && momentum < 1)) throw new ConfigError("train.momentum must be in [0, 1), got " + momentum);
