@@ -98,7 +98,9 @@ public final class Probe {
         List<Row> out = new ArrayList<>();
         for (MetricRow m : rows) out.add(RowFactory.create(run.id(), m.probe(), m.solver(), m.step(), m.dot(), m.mse(), m.rmse(), m.rmsePx()));
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "metrics", out, Runs.METRICS);
-        if (state != null)
+        if (state == null)   // center: nothing was trained
+            Runs.writeRun(spark, cfg, run, "finished", "", null, Runs.now(), 0, 0, 0, 0, 0);
+        else
             Runs.writeRun(spark, cfg, run, "finished", "", null, Runs.now(), nParams, state.epochsDone(), state.steps(), state.seconds(),
                     state.seconds() > 0 ? state.steps() * (double) cfg.train().batchSize() / state.seconds() : 0);
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "[probe] %s in %.1f s:", run.id(), (System.nanoTime() - t0) / 1e9));

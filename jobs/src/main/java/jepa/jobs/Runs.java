@@ -75,11 +75,20 @@ public final class Runs {
     /** Replaces the run's row in the runs table. */
     public static void writeRun(SparkSession spark, JepaConfig cfg, Run run, String status, String reason, Timestamp started,
                                 Timestamp finished, long nParams, int epochs, long steps, double seconds, double seqPerS) {
+        if (started == null) started = startedBefore(spark, cfg, run);
         Row r = RowFactory.create(run.id(), cfg.method().name(), cfg.world().kind(), cfg.noise().kind(), cfg.noise().temporal(),
                 (float) cfg.noise().alpha(), cfg.train().seed(), cfg.dataset().resolvedName(cfg.noise()),
                 scala.collection.JavaConverters.mapAsScalaMap(params(cfg)), status, reason, started, finished, nParams, run.hash(),
                 epochs, steps, seconds, seqPerS);
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "runs", List.of(r), RUNS);
+    }
+
+    /** The started time of the run's existing row (null when it has none). */
+    private static Timestamp startedBefore(SparkSession spark, JepaConfig cfg, Run run) {
+        String part = JepaConfig.join(cfg.resultsDir(), "runs", "run_id=" + run.id());
+        if (!new DataFiles(spark.sparkContext().hadoopConfiguration()).exists(part)) return null;
+        List<Row> rows = spark.read().parquet(part).select("started").collectAsList();
+        return rows.isEmpty() ? null : rows.get(0).getTimestamp(0);
     }
 
     /** Replaces the run's curves and diagnostics rows from the trainer's CSV files. */

@@ -12,7 +12,7 @@ import jepa.config.ConfigError;
  * @param gruLayers   GRU layers (every layer starts from the frame-1 encoding)
  * @param seed        seed of the PyTorch-style initialisation
  */
-public record JepaParams(int channels, boolean sumChannels, int width, int embedding, int gruLayers, long seed) {
+public record JepaParams(int channels, boolean sumChannels, int width, int embedding, int gruLayers, long seed) implements java.io.Serializable {
     public JepaParams {
         if (channels != 1 && channels != 3) throw new ConfigError("model.channels must be 1 or 3, got " + channels);
         if (width < 1) throw new ConfigError("model.width must be >= 1, got " + width);

@@ -1,0 +1,121 @@
+package jepa.jobs;
+
+import jepa.config.JepaConfig;
+import jepa.probe.Rmse;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The train → probe path end to end on a tiny dataset, checked through Spark SQL over the result tables. */
+class TrainProbeTest extends SparkTest {
+    @TempDir Path dir;
+
+    private JepaConfig config(String... extra) {
+        List<String> o = new ArrayList<>(List.of("data-root=" + dir, "dataset.train=64", "dataset.probe-train=48",
+                "dataset.test=32", "dataset.norm-batch=16", "dataset.norm-batches=2", "method.width=1", "method.embedding=16",
+                "train.batch-size=16", "train.epochs=2", "train.warmup-epochs=1", "train.log-every=2", "probe.batch-size=20"));
+        o.addAll(Arrays.asList(extra));
+        return JepaConfig.load(null, o);
+    }
+
+    private List<Row> sql(String q) { return Sql.query(spark, dir.toString(), q).collectAsList(); }
+
+    @Test
+    void trainThenProbeWritesRunsMetricsCurvesAndDiagnostics() {
+        JepaConfig vicreg = config();
+        Generate.generate(spark, vicreg, false);
+        String trained = Train.train(spark, vicreg);
+        assertTrue(trained.contains("finished"), trained);
+        String probed = Probe.probe(spark, vicreg);
+        assertTrue(probed.contains("rollout RMSE"), probed);
+        JepaConfig random = config("method.name=random");
+        Train.train(spark, random);
+        Probe.probe(spark, random);
+        JepaConfig center = config("method.name=center");
+        Train.train(spark, center);
+        Probe.probe(spark, center);
+
+        List<Row> runs = sql("SELECT method, status, n_params, steps FROM runs ORDER BY method");
+        assertEquals(3, runs.size());
+        assertEquals("center", runs.get(0).getString(0));
+        assertEquals("random", runs.get(1).getString(0));
+        assertEquals(0L, runs.get(1).getLong(3), "random is not trained");
+        assertEquals("vicreg", runs.get(2).getString(0));
+        assertEquals(8L, runs.get(2).getLong(3), "2 epochs of 64/16 steps");
+        for (Row r : runs) assertEquals("finished", r.getString(1));
+        assertEquals(runs.get(1).getLong(2), runs.get(2).getLong(2), "random and vicreg share the network");
+
+        // per step and dot: 17 rollout rows and 1 encoder row per trained method, 17 for center
+        List<Row> counts = sql("SELECT r.method, m.probe, count(*), min(m.step), max(m.step) FROM metrics m JOIN runs r USING (run_id) "
+                + "GROUP BY r.method, m.probe ORDER BY 1, 2");
+        assertEquals(List.of("center/rollout/17/0/16", "random/encoder/1/0/0", "random/rollout/17/0/16",
+                        "vicreg/encoder/1/0/0", "vicreg/rollout/17/0/16"),
+                counts.stream().map(r -> r.get(0) + "/" + r.get(1) + "/" + r.get(2) + "/" + r.get(3) + "/" + r.get(4)).toList());
+        for (Row r : sql("SELECT mse, rmse, rmse_px FROM metrics")) {
+            assertEquals(Math.sqrt(r.getDouble(0)), r.getDouble(1), 1e-12);
+            assertEquals(Math.sqrt(r.getDouble(0) * 2) * Rmse.RANGE_PX, r.getDouble(2), 1e-9, "Euclidean px = sqrt(2 mse) * 21.8");
+        }
+        assertTrue(sql("SELECT * FROM curves WHERE term = 'loss'").size() == 4, "a loss point every 2 of 8 steps");
+        assertTrue(sql("SELECT DISTINCT epoch FROM diagnostics").size() == 3, "diagnostics at epochs 0, 1, 2");
+
+        // re-running replaces the run's rows, never duplicates them
+        Probe.probe(spark, vicreg);
+        Train.train(spark, vicreg);
+        assertEquals(3, sql("SELECT * FROM runs").size());
+        assertEquals(17 + 1 + 17 + 1 + 17, sql("SELECT * FROM metrics").size());
+    }
+
+    @Test
+    void centerThroughTheProbePathIsTheGeneratorsStatistic() {
+        // 4,000 test sequences: the Center RMSE's sampling error is ~0.001 here
+        for (String world : List.of("single", "three-dots")) {
+            JepaConfig c = config("world.kind=" + world, "method.name=center", "dataset.test=4000", "dataset.train=16",
+                    "dataset.probe-train=16", "noise.alpha=0", "probe.batch-size=500");
+            Generate.generate(spark, c, false);
+            Probe.probe(spark, c);
+        }
+        List<Row> perDot = sql("SELECT r.world, m.dot, sqrt(avg(m.mse)) FROM metrics m JOIN runs r USING (run_id) "
+                + "WHERE m.probe = 'rollout' GROUP BY r.world, m.dot ORDER BY 1, 2");
+        assertEquals(4, perDot.size());
+        assertEquals(0.304, perDot.get(0).getDouble(2), 0.004, "single moving dot");
+        assertEquals(0.304, perDot.get(1).getDouble(2), 0.004, "3-dot world, controlled dot");
+        assertEquals(0.304, perDot.get(2).getDouble(2), 0.004, "3-dot world, random dot");
+        assertEquals(0.289, perDot.get(3).getDouble(2), 0.004, "3-dot world, stationary dot");
+    }
+
+    @Test
+    void mllibExactProbeRecoversAKnownLinearMap() {
+        int n = 60, steps = 17, d = 5, k = 4;
+        Random rnd = new Random(3);
+        double[][] w = new double[d][k];
+        for (double[] row : w) for (int j = 0; j < k; j++) row[j] = rnd.nextGaussian();
+        List<Probe.Rep> reps = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            float[] x = new float[steps * d], y = new float[steps * k];
+            for (int t = 0; t < steps; t++) {
+                for (int a = 0; a < d; a++) x[t * d + a] = (float) rnd.nextGaussian();
+                for (int j = 0; j < k; j++) {
+                    double s = 0;
+                    for (int a = 0; a < d; a++) s += x[t * d + a] * w[a][j];
+                    y[t * k + j] = (float) s;
+                }
+            }
+            reps.add(new Probe.Rep(i, x, y));
+        }
+        JavaRDD<Probe.Rep> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(reps, 3);
+        double[][] fit = SparkProbe.fitExact(spark, rdd, steps, d, k, false);
+        for (int a = 0; a < d; a++)
+            for (int j = 0; j < k; j++) assertEquals(w[a][j], fit[a][j], 1e-4, "W[" + a + "][" + j + "] (float32 features)");
+    }
+}
