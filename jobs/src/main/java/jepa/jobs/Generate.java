@@ -46,7 +46,7 @@ public final class Generate {
         SparkSession spark = SparkSessions.create(cfg, "generate", args.master());
         try {
             Result r = generate(spark, cfg, false);
-            System.out.println(r.describe());
+            Main.RESULTS.println(r.describe());
         } finally {
             spark.stop();
         }

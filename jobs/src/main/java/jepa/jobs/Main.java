@@ -4,13 +4,20 @@ import jepa.config.ConfigError;
 
 /** Entry point of every job: {@code jepa.jobs.Main <job> [CONF] [key=value ...]}. */
 public final class Main {
+    /**
+     * Where results go (the real stdout). Everything else — SameDiff prints "Added differentiated op …" on stdout —
+     * goes to stderr, so `--csv` output stays parseable.
+     */
+    public static final java.io.PrintStream RESULTS = System.out;
+
     private Main() {}
 
     public static void main(String[] argv) throws Exception {
+        System.setOut(System.err);
         try {
             Args args = Args.parse(argv);
             if (args.printMaster()) {   // for submit/jepa: the master spark-submit should use
-                System.out.println(args.master() != null ? args.master() : args.config().spark().master());
+                RESULTS.println(args.master() != null ? args.master() : args.config().spark().master());
                 return;
             }
             switch (args.job()) {
@@ -18,9 +25,10 @@ public final class Main {
                 case "sql" -> Sql.run(args);
                 case "train" -> Train.run(args);
                 case "probe" -> Probe.run(args);
+                case "bench" -> Bench.run(args);
                 case "pipeline" -> Pipeline.run(args);
-                case "config" -> System.out.println(args.config().render());
-                default -> throw new ConfigError("unknown job '" + args.job() + "' (jobs: pipeline, generate, train, probe, sql, config)");
+                case "config" -> RESULTS.println(args.config().render());
+                default -> throw new ConfigError("unknown job '" + args.job() + "' (jobs: pipeline, generate, train, probe, bench, sql, config)");
             }
         } catch (ConfigError e) {
             System.err.println("error: " + e.getMessage());

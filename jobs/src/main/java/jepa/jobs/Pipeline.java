@@ -12,8 +12,8 @@ public final class Pipeline {
         Generate.checkNoiseSource(cfg.noise());
         SparkSession spark = SparkSessions.create(cfg, "pipeline", args.master());
         try {
-            System.out.println("[generate] " + Generate.generate(spark, cfg, true).describe());
-            System.out.println("query it: submit/jepa sql \"SELECT split, count(*) FROM sequences GROUP BY split\"");
+            Main.RESULTS.println("[generate] " + Generate.generate(spark, cfg, true).describe());
+            Main.RESULTS.println("query it: submit/jepa sql \"SELECT split, count(*) FROM sequences GROUP BY split\"");
         } finally {
             spark.stop();
         }

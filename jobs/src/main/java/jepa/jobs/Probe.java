@@ -53,7 +53,7 @@ public final class Probe {
         JepaConfig cfg = args.config();
         SparkSession spark = SparkSessions.create(cfg, "probe", args.master());
         try {
-            System.out.println(probe(spark, cfg));
+            Main.RESULTS.println(probe(spark, cfg));
         } finally {
             spark.stop();
         }

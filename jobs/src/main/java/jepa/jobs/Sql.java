@@ -29,7 +29,7 @@ public final class Sql {
         JepaConfig cfg = args.config();
         SparkSession spark = SparkSessions.create(cfg, "sql", args.master());
         try {
-            print(query(spark, cfg.dataRoot(), args.free().get(0)), args.csv(), System.out);
+            print(query(spark, cfg.dataRoot(), args.free().get(0)), args.csv(), Main.RESULTS);
         } finally {
             spark.stop();
         }

@@ -28,7 +28,7 @@ public final class Train {
         JepaConfig cfg = args.config();
         SparkSession spark = SparkSessions.create(cfg, "train", args.master());
         try {
-            System.out.println(train(spark, cfg));
+            Main.RESULTS.println(train(spark, cfg));
         } finally {
             spark.stop();
         }

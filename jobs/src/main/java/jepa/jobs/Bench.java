@@ -1,0 +1,115 @@
+package jepa.jobs;
+
+import jepa.config.JepaConfig;
+import jepa.config.MethodConfig;
+import jepa.method.JepaNetwork;
+import jepa.method.JepaParams;
+import jepa.method.Method;
+import jepa.train.Batch;
+import jepa.train.BatchAssembler;
+import jepa.world.ImageMoments;
+import jepa.world.MovingDotWorld;
+import jepa.world.Normalization;
+import jepa.world.Split;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code bench} job: training sequences/s (fit: forward, backward, optimizer step) per method and batch size,
+ * inference (probe representation: the rollout) sequences/s, and the JVM's peak RSS, on generated batches of the
+ * configured world. Medians over bench.steps after bench.warmup untimed steps. No Spark needed.
+ */
+public final class Bench {
+    private Bench() {}
+
+    public record Row(String method, int batch, double trainSeqPerS, double inferSeqPerS, double peakRssMb, double stepSeconds) {}
+
+    public static void run(Args args) {
+        JepaConfig cfg = args.config();
+        List<Row> rows = new ArrayList<>();
+        if (!args.csv()) Main.RESULTS.printf(Locale.ROOT, "bench: world %s, MeNet5 w=%d D=%d, %d GRU layer(s), OMP_NUM_THREADS=%s%n",
+                cfg.world().kind(), cfg.method().width(), cfg.method().embedding(), cfg.method().gruLayers(), System.getenv("OMP_NUM_THREADS"));
+        for (String m : cfg.bench().methods())
+            for (int b : cfg.bench().batchSizes()) {
+                Row r = measure(cfg, m, b);
+                rows.add(r);
+                if (!args.csv()) System.err.printf(Locale.ROOT, "  %s batch %d: %.1f train seq/s%n", m, b, r.trainSeqPerS());
+            }
+        print(rows, args.csv());
+    }
+
+    static Row measure(JepaConfig cfg, String methodName, int batchSize) {
+        MethodConfig mc = cfg.method();
+        Method method = Method.of(new MethodConfig(methodName, mc.width(), mc.embedding(), mc.gruLayers(), mc.sumChannels(), mc.simCoeff(),
+                mc.stdCoeff(), mc.covCoeff(), mc.skipFirstStepVc(), mc.temperature(), mc.normalizeZ(), mc.actionCoeff()));
+        Batch batch = batch(cfg, batchSize);
+        int dots = cfg.world().dots();
+        JepaNetwork net = method.build(new JepaParams(dots, dots > 1 && mc.sumChannels(), mc.width(), mc.embedding(), mc.gruLayers(),
+                cfg.train().seed()), dots, cfg.train(), 100);
+        MultiDataSet ds = method.dataSet(batch);
+        double[] fit = time(cfg, () -> net.graph().fit(ds));
+        double[] infer = time(cfg, () -> net.rollout(batch.frames(), batch.actions()));
+        double f = median(fit), i = median(infer);
+        return new Row(methodName, batchSize, batchSize / f, batchSize / i, peakRssMb(), f);
+    }
+
+    private static double[] time(JepaConfig cfg, Runnable step) {
+        for (int k = 0; k < cfg.bench().warmup(); k++) step.run();
+        double[] t = new double[cfg.bench().steps()];
+        for (int k = 0; k < t.length; k++) {
+            long t0 = System.nanoTime();
+            step.run();
+            t[k] = (System.nanoTime() - t0) / 1e9;
+        }
+        return t;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** A batch of generated sequences, normalised with its own image statistics. */
+    static Batch batch(JepaConfig cfg, int n) {
+        MovingDotWorld world = MovingDotWorld.of(cfg.world(), cfg.noise(), Split.TRAIN);
+        ImageMoments m = new ImageMoments(cfg.world().dots());
+        List<BatchAssembler.Stored> seqs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            MovingDotWorld.Sequence s = world.generate(cfg.dataset().seed(), Split.TRAIN, i);
+            m.add(s.frames(), cfg.world().imageSize() * cfg.world().imageSize());
+            seqs.add(new BatchAssembler.Stored(s.frames(), s.locations(), s.actions()));
+        }
+        return new BatchAssembler(Normalization.estimate(List.of(m), cfg.world()), cfg.world()).assemble(seqs);
+    }
+
+    /** The process's peak resident set (VmHWM), in MB; NaN where /proc is not available. */
+    static double peakRssMb() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status")))
+                if (l.startsWith("VmHWM:")) return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+
+    static void print(List<Row> rows, boolean csv) {
+        if (csv) {
+            Main.RESULTS.println("method,batch,train_seq_per_s,infer_seq_per_s,peak_rss_mb,train_step_s");
+            for (Row r : rows)
+                Main.RESULTS.printf(Locale.ROOT, "%s,%d,%.2f,%.2f,%.0f,%.3f%n", r.method(), r.batch(), r.trainSeqPerS(), r.inferSeqPerS(), r.peakRssMb(), r.stepSeconds());
+            return;
+        }
+        Main.RESULTS.printf(Locale.ROOT, "%-11s %6s %16s %16s %12s %12s%n", "method", "batch", "train seq/s", "infer seq/s", "peak RSS MB", "train step s");
+        for (Row r : rows)
+            Main.RESULTS.printf(Locale.ROOT, "%-11s %6d %16.1f %16.1f %12.0f %12.3f%n", r.method(), r.batch(), r.trainSeqPerS(), r.inferSeqPerS(), r.peakRssMb(), r.stepSeconds());
+    }
+}
