@@ -50,9 +50,7 @@ public final class Bench {
         Method method = Method.of(new MethodConfig(methodName, mc.width(), mc.embedding(), mc.gruLayers(), mc.sumChannels(), mc.simCoeff(),
                 mc.stdCoeff(), mc.covCoeff(), mc.skipFirstStepVc(), mc.temperature(), mc.normalizeZ(), mc.actionCoeff()));
         Batch batch = batch(cfg, batchSize);
-        int dots = cfg.world().dots();
-        JepaNetwork net = method.build(new JepaParams(dots, dots > 1 && mc.sumChannels(), mc.width(), mc.embedding(), mc.gruLayers(),
-                cfg.train().seed()), dots, cfg.train(), 100);
+        JepaNetwork net = method.build(JepaParams.of(mc, cfg.world(), cfg.train().seed()), cfg.world().dots(), cfg.train(), 100);
         MultiDataSet ds = method.dataSet(batch);
         double[] fit = time(cfg, () -> net.graph().fit(ds));
         double[] infer = time(cfg, () -> net.rollout(batch.frames(), batch.actions()));

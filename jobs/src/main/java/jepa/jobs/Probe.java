@@ -50,13 +50,7 @@ public final class Probe {
     private Probe() {}
 
     public static void run(Args args) {
-        JepaConfig cfg = args.config();
-        SparkSession spark = SparkSessions.create(cfg, "probe", args.master());
-        try {
-            Main.RESULTS.println(probe(spark, cfg));
-        } finally {
-            spark.stop();
-        }
+        SparkSessions.run(args, "probe", Probe::probe);
     }
 
     /** One sequence's probe inputs: rollout [17·D] and targets [17·dots·2], normalised. */
@@ -111,11 +105,7 @@ public final class Probe {
         return b.toString();
     }
 
-    static JepaParams params(JepaConfig cfg) {
-        int dots = cfg.world().dots();
-        return new JepaParams(dots, dots > 1 && cfg.method().sumChannels(), cfg.method().width(), cfg.method().embedding(),
-                cfg.method().gruLayers(), cfg.train().seed());
-    }
+    static JepaParams params(JepaConfig cfg) { return JepaParams.of(cfg.method(), cfg.world(), cfg.train().seed()); }
 
     private static byte[] readModel(Runs.Run run) {
         try {

@@ -25,6 +25,17 @@ public final class SparkSessions {
         return spark;
     }
 
+    /** A job's main: validated config, a session for {@code job}, the job's one-line result printed, the session stopped. */
+    static void run(Args args, String job, java.util.function.BiFunction<SparkSession, JepaConfig, String> body) {
+        JepaConfig cfg = args.config();
+        SparkSession spark = create(cfg, job, args.master());
+        try {
+            Main.RESULTS.println(body.apply(spark, cfg));
+        } finally {
+            spark.stop();
+        }
+    }
+
     static String codec(JepaConfig cfg) {
         String c = cfg.spark().parquetCompression();
         return c.equals("none") ? "uncompressed" : c;

@@ -25,13 +25,7 @@ public final class Train {
     private Train() {}
 
     public static void run(Args args) {
-        JepaConfig cfg = args.config();
-        SparkSession spark = SparkSessions.create(cfg, "train", args.master());
-        try {
-            Main.RESULTS.println(train(spark, cfg));
-        } finally {
-            spark.stop();
-        }
+        SparkSessions.run(args, "train", Train::train);
     }
 
     /** Trains (or resumes, or finds finished) the configured run; returns a one-line summary. */
@@ -49,8 +43,7 @@ public final class Train {
         ParquetBatches source = new ParquetBatches(Datasets.split(spark, cfg, split), new BatchAssembler(norm, cfg.world()),
                 cfg.train().batchSize(), cfg.train().shuffleBuffer(), cfg.train().seed());
         int dots = cfg.world().dots();
-        JepaParams params = new JepaParams(dots, dots > 1 && cfg.method().sumChannels(), cfg.method().width(), cfg.method().embedding(),
-                cfg.method().gruLayers(), cfg.train().seed());
+        JepaParams params = JepaParams.of(cfg.method(), cfg.world(), cfg.train().seed());
         Runs.writeRun(spark, cfg, run, "running", "", started, null, 0, 0, 0, 0, 0);
         Trainer trainer = new Trainer(method, params, cfg.train(), dots, run.dir(), line -> {
             LOG.info(line);

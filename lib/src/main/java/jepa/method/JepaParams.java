@@ -21,5 +21,11 @@ public record JepaParams(int channels, boolean sumChannels, int width, int embed
     }
 
     /** Channels the encoder's first convolution sees. */
+    /** The network a config asks for: the world's channels (summed for the 3-dot world when configured). */
+    public static JepaParams of(jepa.config.MethodConfig m, jepa.config.WorldConfig w, long seed) {
+        int dots = w.dots();
+        return new JepaParams(dots, dots > 1 && m.sumChannels(), m.width(), m.embedding(), m.gruLayers(), seed);
+    }
+
     public int encoderChannels() { return sumChannels ? 1 : channels; }
 }
