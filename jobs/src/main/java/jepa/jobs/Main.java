@@ -26,9 +26,10 @@ public final class Main {
                 case "train" -> Train.run(args);
                 case "probe" -> Probe.run(args);
                 case "bench" -> Bench.run(args);
+                case "sweep" -> Sweep.run(args);
                 case "pipeline" -> Pipeline.run(args);
                 case "config" -> RESULTS.println(args.config().render());
-                default -> throw new ConfigError("unknown job '" + args.job() + "' (jobs: pipeline, generate, train, probe, bench, sql, config)");
+                default -> throw new ConfigError("unknown job '" + args.job() + "' (jobs: pipeline, generate, train, probe, sweep, bench, sql, config)");
             }
         } catch (ConfigError e) {
             System.err.println("error: " + e.getMessage());

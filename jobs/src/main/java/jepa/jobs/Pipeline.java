@@ -1,9 +1,17 @@
 package jepa.jobs;
 
 import jepa.config.JepaConfig;
+import jepa.config.SweepGrid;
 import org.apache.spark.sql.SparkSession;
 
-/** The main job: every stage for one config. For now: generate (an identical existing dataset is reused). */
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The main job: every stage for one config — generate the dataset of every (world, noise) cell of the sweep (an
+ * identical existing dataset is reused), then the sweep (finished runs are skipped), then print the results.
+ */
 public final class Pipeline {
     private Pipeline() {}
 
@@ -12,10 +20,29 @@ public final class Pipeline {
         Generate.checkNoiseSource(cfg.noise());
         SparkSession spark = SparkSessions.create(cfg, "pipeline", args.master());
         try {
-            Main.RESULTS.println("[generate] " + Generate.generate(spark, cfg, true).describe());
-            Main.RESULTS.println("query it: submit/jepa sql \"SELECT split, count(*) FROM sequences GROUP BY split\"");
+            pipeline(spark, cfg);
         } finally {
             spark.stop();
         }
+    }
+
+    public static void pipeline(SparkSession spark, JepaConfig cfg) {
+        for (JepaConfig d : datasets(cfg).values())
+            Main.RESULTS.println("[generate] " + Generate.generate(spark, d, true).describe());
+        Main.RESULTS.println(Sweep.sweep(spark, cfg));
+        Sql.print(Sql.query(spark, cfg.dataRoot(), "SELECT r.method, r.world, r.noise_kind, r.noise_temporal, r.alpha, m.probe, "
+                + "round(sqrt(avg(m.mse)), 4) AS rmse, count(DISTINCT r.run_id) AS runs FROM metrics m JOIN runs r USING (run_id) "
+                + "WHERE m.solver <> 'joint' GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY m.probe DESC, r.world, r.noise_kind, r.noise_temporal, r.alpha, rmse"),
+                false, Main.RESULTS);
+    }
+
+    /** One config per distinct dataset of the sweep's cells. */
+    static Map<String, JepaConfig> datasets(JepaConfig cfg) {
+        Map<String, JepaConfig> out = new LinkedHashMap<>();
+        for (List<String> o : SweepGrid.expand(cfg)) {
+            JepaConfig c = cfg.with(o);
+            out.putIfAbsent(c.datasetDir(), c);
+        }
+        return out;
     }
 }

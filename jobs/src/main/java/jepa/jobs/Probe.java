@@ -18,6 +18,7 @@ import jepa.probe.Rmse;
 import jepa.train.Batch;
 import jepa.train.BatchAssembler;
 import jepa.train.RunState;
+import jepa.train.SingleNodeRun;
 import jepa.train.Trainer;
 import jepa.world.Normalization;
 import org.apache.spark.api.java.JavaRDD;
@@ -79,19 +80,17 @@ public final class Probe {
             LinearProbe rollout = pc.solver().equals(ProbeConfig.EXACT) ? LinearProbe.of(SparkProbe.fitExact(spark, train, 17, d, k, false))
                     : LinearProbe.fitAdam(toProbeData(train.collect(), 17, d, cfg.world().dots()), AdamProbeParams.of(pc.lr(), pc.epochs(), pc.batchSize(), cfg.train().seed()));
             LinearProbe encoder = pc.solver().equals(ProbeConfig.EXACT) ? LinearProbe.of(SparkProbe.fitExact(spark, train, 17, d, k, true))
-                    : LinearProbe.fitAdam(firstStep(toProbeData(train.collect(), 17, d, cfg.world().dots())), AdamProbeParams.of(pc.lr(), pc.epochs(), pc.batchSize(), cfg.train().seed()));
+                    : LinearProbe.fitAdam(SingleNodeRun.firstStep(toProbeData(train.collect(), 17, d, cfg.world().dots())), AdamProbeParams.of(pc.lr(), pc.epochs(), pc.batchSize(), cfg.train().seed()));
             train.unpersist();
             rows.addAll(ProbeEvaluation.evaluate(rollout, test, ProbeEvaluation.ROLLOUT, pc.solver()));
-            rows.addAll(ProbeEvaluation.evaluate(encoder, firstStep(test), ProbeEvaluation.ENCODER, pc.solver()));
+            rows.addAll(ProbeEvaluation.evaluate(encoder, SingleNodeRun.firstStep(test), ProbeEvaluation.ENCODER, pc.solver()));
             if (cfg.method().name().equals(MethodConfig.SUPERVISED)) {
                 INDArray w = ProbeLoss.probeWeights(Trainer.load(run.dir().resolve("model.zip")), JepaNetwork.LOSS);
                 rows.addAll(ProbeEvaluation.evaluate(LinearProbe.of(w.toDoubleMatrix()), test, ProbeEvaluation.ROLLOUT, "joint"));
             }
             nParams = new JepaNetwork(Trainer.load(run.dir().resolve("model.zip")), params(cfg)).numParams();
         }
-        List<Row> out = new ArrayList<>();
-        for (MetricRow m : rows) out.add(RowFactory.create(run.id(), m.probe(), m.solver(), m.step(), m.dot(), m.mse(), m.rmse(), m.rmsePx()));
-        ResultTables.replaceRuns(spark, cfg.dataRoot(), "metrics", out, Runs.METRICS);
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "metrics", Runs.metricRows(run, rows), Runs.METRICS);
         if (state == null)   // center: nothing was trained
             Runs.writeRun(spark, cfg, run, "finished", "", null, Runs.now(), 0, 0, 0, 0, 0);
         else
@@ -168,11 +167,4 @@ public final class Probe {
         return ProbeData.of(x, y, n, steps, d, dots);
     }
 
-    /** The encoder probe's data: frame 1 only. */
-    static ProbeData firstStep(ProbeData p) {
-        return new ProbeData(p.representations().get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c'),
-                p.targets().get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c'));
-    }
 }

@@ -76,11 +76,24 @@ public final class Runs {
     public static void writeRun(SparkSession spark, JepaConfig cfg, Run run, String status, String reason, Timestamp started,
                                 Timestamp finished, long nParams, int epochs, long steps, double seconds, double seqPerS) {
         if (started == null) started = startedBefore(spark, cfg, run);
-        Row r = RowFactory.create(run.id(), cfg.method().name(), cfg.world().kind(), cfg.noise().kind(), cfg.noise().temporal(),
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "runs",
+                List.of(runRow(cfg, run, status, reason, started, finished, nParams, epochs, steps, seconds, seqPerS)), RUNS);
+    }
+
+    /** A runs row (schema {@link #RUNS}). */
+    public static Row runRow(JepaConfig cfg, Run run, String status, String reason, Timestamp started, Timestamp finished,
+                             long nParams, int epochs, long steps, double seconds, double seqPerS) {
+        return RowFactory.create(run.id(), cfg.method().name(), cfg.world().kind(), cfg.noise().kind(), cfg.noise().temporal(),
                 (float) cfg.noise().alpha(), cfg.train().seed(), cfg.dataset().resolvedName(cfg.noise()),
-                scala.collection.JavaConverters.mapAsScalaMap(params(cfg)), status, reason, started, finished, nParams, run.hash(),
-                epochs, steps, seconds, seqPerS);
-        ResultTables.replaceRuns(spark, cfg.dataRoot(), "runs", List.of(r), RUNS);
+                scala.collection.JavaConverters.mapAsScalaMap(new java.util.HashMap<>(params(cfg))), status, reason, started, finished,
+                nParams, run.hash(), epochs, steps, seconds, seqPerS);
+    }
+
+    /** Metrics rows (schema {@link #METRICS}). */
+    public static List<Row> metricRows(Run run, List<jepa.probe.MetricRow> rows) {
+        List<Row> out = new ArrayList<>();
+        for (jepa.probe.MetricRow m : rows) out.add(RowFactory.create(run.id(), m.probe(), m.solver(), m.step(), m.dot(), m.mse(), m.rmse(), m.rmsePx()));
+        return out;
     }
 
     /** The started time of the run's existing row (null when it has none). */
@@ -93,15 +106,25 @@ public final class Runs {
 
     /** Replaces the run's curves and diagnostics rows from the trainer's CSV files. */
     public static void writeTrainingTables(SparkSession spark, JepaConfig cfg, Run run) {
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "curves", curveRows(run), CURVES);
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "diagnostics", diagnosticRows(run), DIAGNOSTICS);
+    }
+
+    /** The trainer's curves.csv as curves rows. */
+    public static List<Row> curveRows(Run run) {
         List<Row> curves = new ArrayList<>();
         for (String[] f : csv(run.dir().resolve("curves.csv")))
             curves.add(RowFactory.create(run.id(), Long.parseLong(f[0]), f[1], Double.parseDouble(f[2])));
-        ResultTables.replaceRuns(spark, cfg.dataRoot(), "curves", curves, CURVES);
+        return curves;
+    }
+
+    /** The trainer's diagnostics.csv as diagnostics rows. */
+    public static List<Row> diagnosticRows(Run run) {
         List<Row> diag = new ArrayList<>();
         for (String[] f : csv(run.dir().resolve("diagnostics.csv")))
             diag.add(RowFactory.create(run.id(), Integer.parseInt(f[0]), f[1], Integer.parseInt(f[2]), Double.parseDouble(f[3]),
                     Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6])));
-        ResultTables.replaceRuns(spark, cfg.dataRoot(), "diagnostics", diag, DIAGNOSTICS);
+        return diag;
     }
 
     private static List<String[]> csv(Path f) {

@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * before any job starts.
  */
 public record JepaConfig(String dataRoot, SparkConfig spark, WorldConfig world, NoiseConfig noise, DatasetConfig dataset,
-                         MethodConfig method, TrainConfig train, ProbeConfig probe, BenchConfig bench, Config raw) {
+                         MethodConfig method, TrainConfig train, ProbeConfig probe, BenchConfig bench, SweepConfig sweep, Config raw) {
 
     private static final String DEFAULTS = "jepa-defaults.conf";
 
@@ -51,12 +51,23 @@ public record JepaConfig(String dataRoot, SparkConfig spark, WorldConfig world, 
     /** Builds and validates the records from a fully merged config. */
     public static JepaConfig fromConfig(Config c) {
         return new JepaConfig(Check.string(c, "data-root"), SparkConfig.from(c), WorldConfig.from(c), NoiseConfig.from(c),
-                DatasetConfig.from(c), MethodConfig.from(c), TrainConfig.from(c), ProbeConfig.from(c), BenchConfig.from(c), c);
+                DatasetConfig.from(c), MethodConfig.from(c), TrainConfig.from(c), ProbeConfig.from(c), BenchConfig.from(c), SweepConfig.from(c), c);
     }
 
     /** Rebuilds a config from its {@link #render() rendering} (a snapshot stored beside outputs). */
     public static JepaConfig fromRendered(String hocon) {
         return fromConfig(ConfigFactory.parseString(hocon).withFallback(defaults()).resolve());
+    }
+
+    /** This config with key=value overrides applied (validated like the command line's). */
+    public JepaConfig with(List<String> overrides) {
+        Config c = raw;
+        for (String kv : overrides) {
+            Config o = parseOverride(kv);
+            rejectUnknownKeys(o, "override '" + kv + "'");
+            c = o.withFallback(c);
+        }
+        return fromConfig(c.resolve());
     }
 
     public static Config defaults() { return ConfigFactory.parseResources(JepaConfig.class.getClassLoader(), DEFAULTS); }
