@@ -22,6 +22,8 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
 
+import org.bytedeco.javacpp.FloatPointer;
+
 import java.util.Collection;
 import java.util.Map;
 
@@ -89,21 +91,17 @@ public class ContiguousConvolution extends ConvolutionLayer {
             int[] out = ConvolutionUtils.getOutputSize(in, k, s, pad, convolutionMode, lc.getDilation(), CNN2DFormat.NCHW);
             long oh = out[0], ow = out[1], p = oh * ow, kk = ic * kh * kw;
 
-            // im2col into its natural c-order layout [B, C, kH, kW, oH, oW] (libnd4j's fast path) ...
-            INDArray col = Nd4j.createUninitialized(weights.dataType(), new long[]{mb, ic, kh, kw, oh, ow}, 'c');
-            Convolution.im2col(in.castTo(col.dataType()), (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], 1, 1, false, col);
-            // ... then one rank-3 transpose into DL4J's patch matrix [B·oH·oW, C·kH·kW] (c-order), kept for backprop
             boolean cache = training && cacheMode != null && cacheMode != CacheMode.NONE
                     && workspaceMgr.hasConfiguration(ArrayType.FF_CACHE) && workspaceMgr.isWorkspaceOpen(ArrayType.FF_CACHE);
-            INDArray patches;
+            INDArray patches;                                                  // kept for backprop when caching
             if (cache) {
                 try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.FF_CACHE)) {
-                    patches = Nd4j.createUninitialized(col.dataType(), new long[]{mb, p, kk}, 'c');
+                    patches = Nd4j.createUninitialized(weights.dataType(), new long[]{mb, p, kk}, 'c');
                 }
             } else {
-                patches = Nd4j.createUninitialized(col.dataType(), new long[]{mb, p, kk}, 'c');
+                patches = Nd4j.createUninitialized(weights.dataType(), new long[]{mb, p, kk}, 'c');
             }
-            patches.assign(col.reshape('c', mb, kk, p).permute(0, 2, 1));
+            patches(in.castTo(weights.dataType()), patches, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
             INDArray im2col2d = patches.reshape('c', mb * p, kk);
 
             // DL4J's gemm: [B·oH·oW, C·kH·kW] x [C·kH·kW, oC] (f-order result), bias added per row
@@ -116,6 +114,56 @@ public class ContiguousConvolution extends ConvolutionLayer {
             z.assign(z2d.reshape('f', ow, oh, mb, oc).permute(2, 3, 1, 0));
             if (cache) i2d = im2col2d;
             return new Pair<>(z, forBackprop ? im2col2d : null);
+        }
+
+        /**
+         * DL4J's patch matrix: out [B, oH·oW, C·kH·kW] (c-order, fresh) ← im2col of x [B, C, H, W], zero padding.
+         * float: copied in Java one example at a time (memcpy in/out through JavaCPP), ~3× faster than libnd4j;
+         * other types: libnd4j's im2col into its natural layout [B, C, kH, kW, oH, oW] + one rank-3 transpose.
+         */
+        static void patches(INDArray x, INDArray out, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow) {
+            if (x.dataType() != DataType.FLOAT) {
+                long mb = x.size(0), ic = x.size(1), kk = ic * kh * kw;
+                INDArray col = Nd4j.createUninitialized(x.dataType(), new long[]{mb, ic, kh, kw, oh, ow}, 'c');
+                Convolution.im2col(x, kh, kw, sh, sw, ph, pw, 1, 1, false, col);
+                out.assign(col.reshape('c', mb, kk, (long) oh * ow).permute(0, 2, 1));
+                return;
+            }
+            if (!contiguous(x)) x = x.dup('c');
+            if (!contiguous(out)) throw new IllegalArgumentException("patch matrix must be a fresh c-order array");
+            int mb = (int) x.size(0), c = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
+            int img = c * h * w, per = oh * ow * c * kh * kw;
+            FloatPointer src = new FloatPointer(x.data().addressPointer()), dst = new FloatPointer(out.data().addressPointer());
+            float[] a = new float[img], y = new float[per];
+            for (int b = 0; b < mb; b++) {
+                src.position((long) b * img).get(a, 0, img);
+                int o = 0;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int x0 = ox * sw - pw;
+                        for (int ci = 0; ci < c; ci++) {
+                            for (int ky = 0; ky < kh; ky++) {
+                                int iy = oy * sh - ph + ky;
+                                if (iy < 0 || iy >= h) {
+                                    for (int kx = 0; kx < kw; kx++) y[o++] = 0f;
+                                    continue;
+                                }
+                                int row = ci * h * w + iy * w;
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int ix = x0 + kx;
+                                    y[o++] = ix >= 0 && ix < w ? a[row + ix] : 0f;
+                                }
+                            }
+                        }
+                    }
+                }
+                dst.position((long) b * per).put(y, 0, per);
+            }
+        }
+
+        private static boolean contiguous(INDArray a) {
+            return a.ordering() == 'c' && a.offset() == 0 && a.data().offset() == 0 && !a.isView()
+                    && a.data().length() == a.length() && Shape.hasDefaultStridesForShape(a);
         }
 
         @Override

@@ -29,8 +29,10 @@ import static org.junit.jupiter.api.Assertions.*;
 class ContiguousConvolutionTest {
     static final int N = 5, C = 3, H = 11;
 
-    private static ComputationGraph graph(boolean fast, CacheMode cache) {
-        var conf = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE).updater(new Sgd(0.1))
+    private static ComputationGraph graph(boolean fast, CacheMode cache) { return graph(fast, cache, DataType.DOUBLE); }
+
+    private static ComputationGraph graph(boolean fast, CacheMode cache, DataType dt) {
+        var conf = new NeuralNetConfiguration.Builder().seed(3).dataType(dt).updater(new Sgd(0.1))
                 .cacheMode(cache).graphBuilder()
                 .addInputs("x").setInputTypes(InputType.convolutional(H, H, C))
                 .addLayer("c1", conv(fast, 5, 2, 2, C, 4), "x")
@@ -86,6 +88,48 @@ class ContiguousConvolutionTest {
             for (int i = 0; i < 3; i++) { stock.fit(m); fast.fit(m); }
             assertEquals(0, stock.params().sub(fast.params()).amaxNumber().doubleValue(), 1e-12, "params after 3 SGD steps, " + cache);
         }
+    }
+
+    /** The float im2col (Java) equals libnd4j's (the double path) exactly, incl. a strided input view. */
+    @Test
+    void javaPatchesEqualLibnd4jPatches() {
+        Nd4j.getRandom().setSeed(8);
+        int[][] geoms = {{5, 2, 2}, {3, 1, 1}, {3, 2, 0}};                              // kernel, stride, padding
+        for (int[] g : geoms) {
+            INDArray x = Nd4j.randn(DataType.FLOAT, 4, C, H, H + 2).permute(0, 1, 3, 2)     // [4, C, H+2, H] view
+                    .get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.interval(1, H + 1), org.nd4j.linalg.indexing.NDArrayIndex.all());
+            int k = g[0], s = g[1], p = g[2], o = (H + 2 * p - k) / s + 1;
+            INDArray fast = Nd4j.create(DataType.FLOAT, 4, (long) o * o, (long) C * k * k);
+            INDArray ref = Nd4j.create(DataType.DOUBLE, 4, (long) o * o, (long) C * k * k);
+            ContiguousConvolution.Runtime.patches(x, fast, k, k, s, s, p, p, o, o);
+            ContiguousConvolution.Runtime.patches(x.castTo(DataType.DOUBLE), ref, k, k, s, s, p, p, o, o);
+            assertEquals(ref.castTo(DataType.FLOAT), fast, "k=" + k + " s=" + s + " p=" + p);
+            assertTrue(fast.amaxNumber().doubleValue() > 1, "non-trivial");
+        }
+    }
+
+    /** float32 (the Java im2col path): same activations, gradients and steps as the stock layer, to float rounding. */
+    @Test
+    void floatGraphMatchesStockLayer() {
+        ComputationGraph stock = graph(false, CacheMode.NONE, DataType.FLOAT), fast = graph(true, CacheMode.DEVICE, DataType.FLOAT);
+        MultiDataSet m = data();
+        m.setFeatures(0, m.getFeatures(0).castTo(DataType.FLOAT));
+        m.setLabels(0, m.getLabels(0).castTo(DataType.FLOAT));
+        INDArray x = m.getFeatures(0);
+        for (String v : new String[]{"c1", "bn", "c2"}) {
+            INDArray a = stock.feedForward(new INDArray[]{x}, true).get(v), b = fast.feedForward(new INDArray[]{x}, true).get(v);
+            assertTrue(a.equalsWithEps(b, 1e-5), v);
+        }
+        for (ComputationGraph cg : new ComputationGraph[]{stock, fast}) {
+            cg.setInputs(m.getFeatures());
+            cg.setLabels(m.getLabels());
+            cg.computeGradientAndScore();
+        }
+        INDArray gs = stock.gradient().gradient(), gf = fast.gradient().gradient();
+        assertTrue(gs.sub(gf).norm2Number().doubleValue() < 1e-5 * gs.norm2Number().doubleValue());
+        for (int i = 0; i < 3; i++) { stock.fit(m); fast.fit(m); }
+        assertTrue(stock.params().equalsWithEps(fast.params(), 1e-5));
     }
 
     @Test
