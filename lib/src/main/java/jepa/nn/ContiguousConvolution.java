@@ -161,9 +161,56 @@ public class ContiguousConvolution extends ConvolutionLayer {
             }
         }
 
+        /**
+         * The adjoint of {@link #patches}: out [B, C, H, W] (c-order, fresh) = Σ of the patch values cols
+         * [B·oH·oW, C·kH·kW] (c-order) at their pixels. float: in Java, summing in libnd4j's col2im order (channel,
+         * kernel row, kernel column, output row, output column), so the result is bit-identical; other types: libnd4j.
+         */
+        static void col2im(INDArray cols, INDArray out, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow) {
+            int mb = (int) out.size(0), c = (int) out.size(1), h = (int) out.size(2), w = (int) out.size(3);
+            if (cols.dataType() != DataType.FLOAT) {
+                INDArray col6d = cols.reshape('c', mb, oh, ow, c, kh, kw).permute(0, 3, 4, 5, 1, 2);   // [B, C, kH, kW, oH, oW]
+                Convolution.col2im(col6d, out, sh, sw, ph, pw, h, w, 1, 1);
+                return;
+            }
+            if (!contiguous(cols)) cols = cols.dup('c');
+            if (!contiguous(out)) throw new IllegalArgumentException("col2im output must be a fresh c-order array: " + out.shapeInfoToString()
+                    + " offset " + out.offset() + " data offset " + out.data().offset() + " data length " + out.data().length());
+            int kk = c * kh * kw, img = c * h * w, per = oh * ow * kk;
+            FloatPointer src = new FloatPointer(cols.data().addressPointer()), dst = new FloatPointer(out.data().addressPointer());
+            float[] y = new float[per], a = new float[img];
+            for (int b = 0; b < mb; b++) {
+                src.position((long) b * per).get(y, 0, per);
+                java.util.Arrays.fill(a, 0f);
+                for (int ci = 0; ci < c; ci++) {
+                    for (int ky = 0; ky < kh; ky++) {
+                        for (int kx = 0; kx < kw; kx++) {
+                            int k = (ci * kh + ky) * kw + kx;
+                            for (int oy = 0; oy < oh; oy++) {
+                                int iy = oy * sh - ph + ky;
+                                if (iy < 0 || iy >= h) continue;
+                                int row = ci * h * w + iy * w;
+                                for (int ox = 0; ox < ow; ox++) {
+                                    int ix = ox * sw - pw + kx;
+                                    if (ix >= 0 && ix < w) a[row + ix] += y[(oy * ow + ox) * kk + k];
+                                }
+                            }
+                        }
+                    }
+                }
+                dst.position((long) b * img).put(a, 0, img);
+            }
+        }
+
         private static boolean contiguous(INDArray a) {
-            return a.ordering() == 'c' && a.offset() == 0 && a.data().offset() == 0 && !a.isView()
-                    && a.data().length() == a.length() && Shape.hasDefaultStridesForShape(a);
+            // dense c-order from the buffer's first element (workspace buffers may be longer than the array)
+            if (a.offset() != 0 || a.data().offset() != 0 || a.data().length() < a.length()) return false;
+            long expected = 1;
+            for (int d = a.rank() - 1; d >= 0; d--) {
+                if (a.size(d) != 1 && a.stride(d) != expected) return false;     // size-1 dims: any stride
+                expected *= a.size(d);
+            }
+            return true;
         }
 
         @Override
@@ -196,10 +243,9 @@ public class ContiguousConvolution extends ConvolutionLayer {
             INDArray w2d = weights.reshape('c', oc, ic * kh * kw);
             INDArray epsCol = Nd4j.createUninitialized(weights.dataType(), new long[]{n, ic * kh * kw}, 'c');
             Nd4j.gemm(delta2d, w2d, epsCol, true, false, 1.0, 0.0);
-            INDArray eps6d = epsCol.reshape('c', mb, oh, ow, ic, kh, kw).permute(0, 3, 4, 5, 1, 2);  // [B, C, kH, kW, oH, oW]
             // c-order NCHW epsilon for the layer below (DL4J hands on a permuted view, slow for BatchNorm's ops)
-            INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, eps6d.dataType(), new long[]{mb, ic, inH, inW}, 'c');
-            Convolution.col2im(eps6d, epsNext, s[0], s[1], pad[0], pad[1], (int) inH, (int) inW, 1, 1);
+            INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsCol.dataType(), new long[]{mb, ic, inH, inW}, 'c');
+            col2im(epsCol, epsNext, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
 
             Gradient ret = new DefaultGradient();
             if (lc.hasBias()) {

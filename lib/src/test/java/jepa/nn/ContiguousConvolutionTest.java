@@ -109,6 +109,22 @@ class ContiguousConvolutionTest {
         }
     }
 
+    /** The float col2im (Java) equals libnd4j's float col2im bit for bit. */
+    @Test
+    void javaCol2imEqualsLibnd4j() {
+        Nd4j.getRandom().setSeed(9);
+        int[][] geoms = {{5, 2, 2}, {3, 1, 1}, {3, 2, 0}};
+        for (int[] g : geoms) {
+            int k = g[0], s = g[1], p = g[2], o = (H + 2 * p - k) / s + 1;
+            INDArray cols = Nd4j.randn(DataType.FLOAT, 4L * o * o, (long) C * k * k);
+            INDArray fast = Nd4j.create(DataType.FLOAT, 4, C, H, H), ref = Nd4j.create(DataType.FLOAT, 4, C, H, H);
+            ContiguousConvolution.Runtime.col2im(cols, fast, k, k, s, s, p, p, o, o);
+            org.nd4j.linalg.convolution.Convolution.col2im(cols.reshape('c', 4, o, o, C, k, k).permute(0, 3, 4, 5, 1, 2), ref, s, s, p, p, H, H, 1, 1);
+            assertEquals(ref, fast, "k=" + k + " s=" + s + " p=" + p);
+            assertTrue(fast.amaxNumber().doubleValue() > 1, "non-trivial");
+        }
+    }
+
     /** float32 (the Java im2col path): same activations, gradients and steps as the stock layer, to float rounding. */
     @Test
     void floatGraphMatchesStockLayer() {
