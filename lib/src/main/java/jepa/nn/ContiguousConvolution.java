@@ -28,18 +28,21 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * DL4J's ConvolutionLayer with a faster forward pass on the helper-less CPU path, same parameters, same maths.
+ * DL4J's ConvolutionLayer, same parameters and maths, without the strided copies that made MeNet5 slow on CPU.
  * <p>
- * Why: DL4J 1.0.0-M2.1 runs im2col into a PERMUTED view of its [B·oH·oW, C·kH·kW] patch matrix, and libnd4j's
- * generic (non-contiguous) loops cost ~10× the contiguous ones: measured 600 ms for the 85 MB patch matrix of
- * MeNet5's conv2 at 1088 images, vs 70 ms for im2col into a c-order [B,C,kH,kW,oH,oW] buffer plus 45 ms for a rank-3
- * transpose into the layout the gemm needs. The pre-activation is also handed on as a c-order NCHW copy: DL4J's
- * is a strided view of the f-order gemm result, and ReLU/BatchNorm on it ran ~30× slower than on contiguous data.
+ * Why (DL4J 1.0.0-M2.1, helper-less CPU path, measured at 1088 images): libnd4j's loops over non-contiguous arrays
+ * cost ~10× the contiguous ones. The stock forward pass writes im2col into a PERMUTED view of its
+ * [B·oH·oW, C·kH·kW] patch matrix (600 ms for conv2's 85 MB); its backward pass computes the patch gradients with
+ * {@code w2d.mmul(delta2d)}, whose result is copied by a strided assign (~300–800 ms vs a 40 ms gemm); and it hands
+ * on strided pre-activations and epsilons, on which ReLU/BatchNorm ops ran ~30× slower.
  * <p>
- * The patch matrix and the gemm are DL4J's own (same shapes, same operands), so outputs and gradients equal the
- * stock layer's up to float rounding; the backward pass is DL4J's, reusing this forward's patch matrix when the
- * network runs with a CacheMode other than NONE (otherwise it recomputes it here). NCHW, no dilation other than 1,
- * no helpers (cuDNN/oneDNN): anything else falls back to the stock code path.
+ * Here: float im2col/col2im run in Java straight between c-order layouts (other types: libnd4j im2col into its
+ * natural layout + one rank-3 transpose); the gemms have the stock operands and shapes, the patch gradients come
+ * from one gemm into a c-order result; pre-activation and epsilon are dense NCHW. im2col and col2im are
+ * bit-identical to libnd4j's (same summation order), so results equal the stock layer's up to gemm rounding
+ * (ContiguousConvolutionTest, FastPathEquivalenceTest). With a CacheMode other than NONE the backward pass reuses
+ * the forward's patch matrix (as the stock layer does). NCHW, dilation 1, no Same mode, no cuDNN/oneDNN helper;
+ * anything else takes the stock code path.
  */
 public class ContiguousConvolution extends ConvolutionLayer {
 
