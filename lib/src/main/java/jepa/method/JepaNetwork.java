@@ -4,6 +4,7 @@ import jepa.nn.Gru;
 import jepa.nn.MeNet5;
 import jepa.nn.PytorchInit;
 import jepa.train.DuplicateRegularizationFix;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
@@ -55,7 +56,9 @@ public final class JepaNetwork {
      */
     public static ComputationGraphConfiguration config(JepaParams p, Layer lossLayer,
                                                        Consumer<NeuralNetConfiguration.Builder> optimiser, DataType dataType) {
-        NeuralNetConfiguration.Builder nb = new NeuralNetConfiguration.Builder().seed(p.seed()).dataType(dataType).miniBatch(true);
+        NeuralNetConfiguration.Builder nb = new NeuralNetConfiguration.Builder().seed(p.seed()).dataType(dataType).miniBatch(true)
+                // keep each conv layer's pre-activation and im2col patches for backprop instead of recomputing them
+                .cacheMode(CacheMode.DEVICE);
         optimiser.accept(nb);
         ComputationGraphConfiguration.GraphBuilder gb = nb.graphBuilder()
                 .addInputs(FRAMES_IN, ACTIONS_IN)

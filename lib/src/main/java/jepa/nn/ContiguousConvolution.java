@@ -1,0 +1,263 @@
+package jepa.nn;
+
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.convolution.Convolution;
+import org.nd4j.linalg.factory.Nd4j;
+
+import org.bytedeco.javacpp.FloatPointer;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * DL4J's ConvolutionLayer, same parameters and maths, without the strided copies that made MeNet5 slow on CPU.
+ * <p>
+ * Why (DL4J 1.0.0-M2.1, helper-less CPU path, measured at 1088 images): libnd4j's loops over non-contiguous arrays
+ * cost ~10× the contiguous ones. The stock forward pass writes im2col into a PERMUTED view of its
+ * [B·oH·oW, C·kH·kW] patch matrix (600 ms for conv2's 85 MB); its backward pass computes the patch gradients with
+ * {@code w2d.mmul(delta2d)}, whose result is copied by a strided assign (~300–800 ms vs a 40 ms gemm); and it hands
+ * on strided pre-activations and epsilons, on which ReLU/BatchNorm ops ran ~30× slower.
+ * <p>
+ * Here: float im2col/col2im run in Java straight between c-order layouts (other types: libnd4j im2col into its
+ * natural layout + one rank-3 transpose); the gemms have the stock operands and shapes, the patch gradients come
+ * from one gemm into a c-order result; pre-activation and epsilon are dense NCHW. im2col and col2im are
+ * bit-identical to libnd4j's (same summation order), so results equal the stock layer's up to gemm rounding
+ * (ContiguousConvolutionTest, FastPathEquivalenceTest). With a CacheMode other than NONE the backward pass reuses
+ * the forward's patch matrix (as the stock layer does). NCHW, dilation 1, no Same mode, no cuDNN/oneDNN helper;
+ * anything else takes the stock code path.
+ */
+public class ContiguousConvolution extends ConvolutionLayer {
+
+    /** For JSON deserialisation only. */
+    public ContiguousConvolution() {}
+
+    public ContiguousConvolution(ConvolutionLayer.Builder b) { super(b); }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+                                                       int layerIndex, INDArray paramsView, boolean initializeParams,
+                                                       DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("ContiguousConvolution", getLayerName(), layerIndex, getNIn(), getNOut());
+        Runtime ret = new Runtime(conf, networkDataType);
+        ret.setListeners(listeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(paramsView);
+        ParamInitializer init = initializer();
+        Map<String, INDArray> table = init.init(conf, paramsView, initializeParams);
+        ret.setParamTable(table);
+        ret.setConf(conf);
+        return ret;
+    }
+
+    @Override
+    public ContiguousConvolution clone() { return (ContiguousConvolution) super.clone(); }
+
+    /** The runtime layer: only preOutput differs from DL4J's. */
+    public static class Runtime extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
+
+        public Runtime(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }
+
+        @Override
+        protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
+            ConvolutionLayer lc = (ConvolutionLayer) layerConf();
+            boolean stockOnly = helper != null || lc.getCnn2dDataFormat() != CNN2DFormat.NCHW
+                    || lc.getDilation()[0] != 1 || lc.getDilation()[1] != 1 || convolutionMode == ConvolutionMode.Same;
+            if (stockOnly) return super.preOutput(training, forBackprop, workspaceMgr);
+            if (forBackprop && preOutput != null && i2d != null) return new Pair<>(preOutput, i2d);   // as DL4J's
+
+            assertInputSet(false);
+            INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr);
+            INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
+            validateInputRank();
+            INDArray in = input.castTo(dataType);
+            validateInputDepth(in.size(1));
+            long mb = in.size(0), oc = weights.size(0), ic = weights.size(1), kh = weights.size(2), kw = weights.size(3);
+            int[] k = lc.getKernelSize(), s = lc.getStride(), pad = lc.getPadding();
+            int[] out = ConvolutionUtils.getOutputSize(in, k, s, pad, convolutionMode, lc.getDilation(), CNN2DFormat.NCHW);
+            long oh = out[0], ow = out[1], p = oh * ow, kk = ic * kh * kw;
+
+            boolean cache = training && cacheMode != null && cacheMode != CacheMode.NONE
+                    && workspaceMgr.hasConfiguration(ArrayType.FF_CACHE) && workspaceMgr.isWorkspaceOpen(ArrayType.FF_CACHE);
+            INDArray patches;                                                  // kept for backprop when caching
+            if (cache) {
+                try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.FF_CACHE)) {
+                    patches = Nd4j.createUninitialized(weights.dataType(), new long[]{mb, p, kk}, 'c');
+                }
+            } else {
+                patches = Nd4j.createUninitialized(weights.dataType(), new long[]{mb, p, kk}, 'c');
+            }
+            patches(in.castTo(weights.dataType()), patches, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
+            INDArray im2col2d = patches.reshape('c', mb * p, kk);
+
+            // DL4J's gemm: [B·oH·oW, C·kH·kW] x [C·kH·kW, oC] (f-order result), bias added per row
+            INDArray reshapedW = weights.permute(3, 2, 1, 0).reshape('f', kw * kh * ic, oc);
+            INDArray z2d = Nd4j.createUninitialized(weights.dataType(), new long[]{mb * p, oc}, 'f');
+            im2col2d.mmuli(reshapedW, z2d);
+            if (lc.hasBias()) z2d.addiRowVector(bias);
+            // rows are (b, y, x) with x fastest: view as [oW, oH, B, oC] (f) -> NCHW, copied c-order
+            INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, weights.dataType(), new long[]{mb, oc, oh, ow}, 'c');
+            z.assign(z2d.reshape('f', ow, oh, mb, oc).permute(2, 3, 1, 0));
+            if (cache) i2d = im2col2d;
+            return new Pair<>(z, forBackprop ? im2col2d : null);
+        }
+
+        /**
+         * DL4J's patch matrix: out [B, oH·oW, C·kH·kW] (c-order, fresh) ← im2col of x [B, C, H, W], zero padding.
+         * float: copied in Java one example at a time (memcpy in/out through JavaCPP), ~3× faster than libnd4j;
+         * other types: libnd4j's im2col into its natural layout [B, C, kH, kW, oH, oW] + one rank-3 transpose.
+         */
+        static void patches(INDArray x, INDArray out, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow) {
+            if (x.dataType() != DataType.FLOAT) {
+                long mb = x.size(0), ic = x.size(1), kk = ic * kh * kw;
+                INDArray col = Nd4j.createUninitialized(x.dataType(), new long[]{mb, ic, kh, kw, oh, ow}, 'c');
+                Convolution.im2col(x, kh, kw, sh, sw, ph, pw, 1, 1, false, col);
+                out.assign(col.reshape('c', mb, kk, (long) oh * ow).permute(0, 2, 1));
+                return;
+            }
+            if (!contiguous(x)) x = x.dup('c');
+            if (!contiguous(out)) throw new IllegalArgumentException("patch matrix must be a fresh c-order array");
+            int mb = (int) x.size(0), c = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
+            int img = c * h * w, per = oh * ow * c * kh * kw;
+            FloatPointer src = new FloatPointer(x.data().addressPointer()), dst = new FloatPointer(out.data().addressPointer());
+            float[] a = new float[img], y = new float[per];
+            for (int b = 0; b < mb; b++) {
+                src.position((long) b * img).get(a, 0, img);
+                int o = 0;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int x0 = ox * sw - pw;
+                        for (int ci = 0; ci < c; ci++) {
+                            for (int ky = 0; ky < kh; ky++) {
+                                int iy = oy * sh - ph + ky;
+                                if (iy < 0 || iy >= h) {
+                                    for (int kx = 0; kx < kw; kx++) y[o++] = 0f;
+                                    continue;
+                                }
+                                int row = ci * h * w + iy * w;
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int ix = x0 + kx;
+                                    y[o++] = ix >= 0 && ix < w ? a[row + ix] : 0f;
+                                }
+                            }
+                        }
+                    }
+                }
+                dst.position((long) b * per).put(y, 0, per);
+            }
+        }
+
+        /**
+         * The adjoint of {@link #patches}: out [B, C, H, W] (c-order, fresh) = Σ of the patch values cols
+         * [B·oH·oW, C·kH·kW] (c-order) at their pixels. float: in Java, summing in libnd4j's col2im order (channel,
+         * kernel row, kernel column, output row, output column), so the result is bit-identical; other types: libnd4j.
+         */
+        static void col2im(INDArray cols, INDArray out, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow) {
+            int mb = (int) out.size(0), c = (int) out.size(1), h = (int) out.size(2), w = (int) out.size(3);
+            if (cols.dataType() != DataType.FLOAT) {
+                INDArray col6d = cols.reshape('c', mb, oh, ow, c, kh, kw).permute(0, 3, 4, 5, 1, 2);   // [B, C, kH, kW, oH, oW]
+                Convolution.col2im(col6d, out, sh, sw, ph, pw, h, w, 1, 1);
+                return;
+            }
+            if (!contiguous(cols)) cols = cols.dup('c');
+            if (!contiguous(out)) throw new IllegalArgumentException("col2im output must be a fresh c-order array: " + out.shapeInfoToString()
+                    + " offset " + out.offset() + " data offset " + out.data().offset() + " data length " + out.data().length());
+            int kk = c * kh * kw, img = c * h * w, per = oh * ow * kk;
+            FloatPointer src = new FloatPointer(cols.data().addressPointer()), dst = new FloatPointer(out.data().addressPointer());
+            float[] y = new float[per], a = new float[img];
+            for (int b = 0; b < mb; b++) {
+                src.position((long) b * per).get(y, 0, per);
+                java.util.Arrays.fill(a, 0f);
+                for (int ci = 0; ci < c; ci++) {
+                    for (int ky = 0; ky < kh; ky++) {
+                        for (int kx = 0; kx < kw; kx++) {
+                            int k = (ci * kh + ky) * kw + kx;
+                            for (int oy = 0; oy < oh; oy++) {
+                                int iy = oy * sh - ph + ky;
+                                if (iy < 0 || iy >= h) continue;
+                                int row = ci * h * w + iy * w;
+                                for (int ox = 0; ox < ow; ox++) {
+                                    int ix = ox * sw - pw + kx;
+                                    if (ix >= 0 && ix < w) a[row + ix] += y[(oy * ow + ox) * kk + k];
+                                }
+                            }
+                        }
+                    }
+                }
+                dst.position((long) b * img).put(a, 0, img);
+            }
+        }
+
+        private static boolean contiguous(INDArray a) {
+            // dense c-order from the buffer's first element (workspace buffers may be longer than the array)
+            if (a.offset() != 0 || a.data().offset() != 0 || a.data().length() < a.length()) return false;
+            long expected = 1;
+            for (int d = a.rank() - 1; d >= 0; d--) {
+                if (a.size(d) != 1 && a.stride(d) != expected) return false;     // size-1 dims: any stride
+                expected *= a.size(d);
+            }
+            return true;
+        }
+
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            ConvolutionLayer lc = (ConvolutionLayer) layerConf();
+            boolean stockOnly = helper != null || lc.getCnn2dDataFormat() != CNN2DFormat.NCHW
+                    || lc.getDilation()[0] != 1 || lc.getDilation()[1] != 1 || convolutionMode == ConvolutionMode.Same;
+            if (stockOnly) return super.backpropGradient(epsilon, workspaceMgr);
+
+            assertInputSet(true);
+            INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+            if (epsilon.dataType() != dataType) epsilon = epsilon.castTo(dataType);
+            long mb = input.size(0), inH = input.size(2), inW = input.size(3);
+            long oc = weights.size(0), ic = weights.size(1), kh = weights.size(2), kw = weights.size(3);
+            int[] s = lc.getStride(), pad = lc.getPadding();
+            INDArray biasGradView = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+            INDArray weightGradView = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);     // c-order [oC, C, kH, kW]
+            INDArray weightGradView2df = Shape.newShapeNoCopy(weightGradView, new long[]{oc, ic * kh * kw}, false).transpose();
+
+            Pair<INDArray, INDArray> p = preOutput4d(true, true, workspaceMgr);
+            INDArray delta = lc.getActivationFn().backprop(p.getFirst(), epsilon).getFirst();     // [B, oC, oH, oW]
+            long oh = delta.size(2), ow = delta.size(3), n = mb * oh * ow;
+            INDArray delta2d = delta.permute(1, 0, 2, 3).reshape('c', oc, n);                     // [oC, B·oH·oW]
+            INDArray im2col2d = p.getSecond();                                                    // [B·oH·oW, C·kH·kW]
+
+            // weight gradient: DL4J's own gemm
+            Nd4j.gemm(im2col2d, delta2d, weightGradView2df, true, true, 1.0, 0.0);
+            // patch gradients [B·oH·oW, C·kH·kW] = delta2dᵀ · W2d by one gemm straight into a c-order result: DL4J's
+            // w2d.mmul(delta2d) computes the same product and then copies it with a slow strided assign (~7× the gemm)
+            INDArray w2d = weights.reshape('c', oc, ic * kh * kw);
+            INDArray epsCol = Nd4j.createUninitialized(weights.dataType(), new long[]{n, ic * kh * kw}, 'c');
+            Nd4j.gemm(delta2d, w2d, epsCol, true, false, 1.0, 0.0);
+            // c-order NCHW epsilon for the layer below (DL4J hands on a permuted view, slow for BatchNorm's ops)
+            INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsCol.dataType(), new long[]{mb, ic, inH, inW}, 'c');
+            col2im(epsCol, epsNext, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
+
+            Gradient ret = new DefaultGradient();
+            if (lc.hasBias()) {
+                delta2d.sum(biasGradView, 1);
+                ret.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
+            }
+            ret.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView, 'c');
+            weightNoiseParams.clear();
+            return new Pair<>(ret, backpropDropOutIfPresent(epsNext));
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package jepa.nn;
+
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@link ContiguousConvolution} against DL4J's stock ConvolutionLayer on the same parameters and data (double
+ * precision): activations, score, every gradient and the parameters after SGD steps agree to rounding, with and
+ * without CacheMode (the backward pass reuses the forward's patches only with a cache), for stride 2 / padding 2 /
+ * kernel 5 (MeNet5's conv1–2) and kernel 3 / stride 1 / padding 1 (conv3) on a non-square batch.
+ */
+class ContiguousConvolutionTest {
+    static final int N = 5, C = 3, H = 11;
+
+    private static ComputationGraph graph(boolean fast, CacheMode cache) { return graph(fast, cache, DataType.DOUBLE); }
+
+    private static ComputationGraph graph(boolean fast, CacheMode cache, DataType dt) {
+        var conf = new NeuralNetConfiguration.Builder().seed(3).dataType(dt).updater(new Sgd(0.1))
+                .cacheMode(cache).graphBuilder()
+                .addInputs("x").setInputTypes(InputType.convolutional(H, H, C))
+                .addLayer("c1", conv(fast, 5, 2, 2, C, 4), "x")
+                .addLayer("bn", new BatchNormalization.Builder().build(), "c1")
+                .addLayer("c2", conv(fast, 3, 1, 1, 4, 6), "bn")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY).build(), "c2")
+                .setOutputs("out").build();
+        ComputationGraph cg = new ComputationGraph(conf);
+        cg.init();
+        PytorchInit.apply(cg, 11);
+        return cg;
+    }
+
+    private static Layer conv(boolean fast, int k, int s, int p, int in, int out) {
+        ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(k, k).stride(s, s).padding(p, p).nIn(in).nOut(out)
+                .activation(Activation.RELU);
+        return fast ? new ContiguousConvolution(b) : b.build();
+    }
+
+    private static MultiDataSet data() {
+        Nd4j.getRandom().setSeed(5);
+        return new MultiDataSet(Nd4j.randn(DataType.DOUBLE, N, C, H, H), Nd4j.randn(DataType.DOUBLE, N, 2));
+    }
+
+    @Test
+    void usesTheFastLayer() {
+        assertInstanceOf(ContiguousConvolution.Runtime.class, graph(true, CacheMode.NONE).getLayer("c1"));
+        assertFalse(graph(false, CacheMode.NONE).getLayer("c1") instanceof ContiguousConvolution.Runtime);
+    }
+
+    @Test
+    void sameActivationsGradientsAndStepsAsStockLayer() {
+        for (CacheMode cache : new CacheMode[]{CacheMode.NONE, CacheMode.DEVICE}) {
+            ComputationGraph stock = graph(false, CacheMode.NONE), fast = graph(true, cache);
+            assertEquals(stock.params(), fast.params(), "same initial parameters");
+            MultiDataSet m = data();
+            INDArray x = m.getFeatures(0);
+            for (boolean train : new boolean[]{false, true}) {
+                for (String v : new String[]{"c1", "bn", "c2", "out"}) {
+                    INDArray a = stock.feedForward(new INDArray[]{x}, train).get(v), b = fast.feedForward(new INDArray[]{x}, train).get(v);
+                    assertTrue(a.equalsWithEps(b, 1e-12), v + " activations (train=" + train + ", " + cache + ")");
+                }
+            }
+            for (ComputationGraph cg : new ComputationGraph[]{stock, fast}) {
+                cg.setInputs(m.getFeatures());
+                cg.setLabels(m.getLabels());
+                cg.computeGradientAndScore();
+            }
+            assertEquals(stock.score(), fast.score(), 1e-12);
+            INDArray gs = stock.gradient().gradient(), gf = fast.gradient().gradient();
+            assertTrue(gs.norm2Number().doubleValue() > 1e-3, "non-trivial gradient");
+            assertEquals(0, gs.sub(gf).amaxNumber().doubleValue(), 1e-12 * gs.amaxNumber().doubleValue(), "gradients, " + cache);
+            for (int i = 0; i < 3; i++) { stock.fit(m); fast.fit(m); }
+            assertEquals(0, stock.params().sub(fast.params()).amaxNumber().doubleValue(), 1e-12, "params after 3 SGD steps, " + cache);
+        }
+    }
+
+    /** The float im2col (Java) equals libnd4j's (the double path) exactly, incl. a strided input view. */
+    @Test
+    void javaPatchesEqualLibnd4jPatches() {
+        Nd4j.getRandom().setSeed(8);
+        int[][] geoms = {{5, 2, 2}, {3, 1, 1}, {3, 2, 0}};                              // kernel, stride, padding
+        for (int[] g : geoms) {
+            INDArray x = Nd4j.randn(DataType.FLOAT, 4, C, H, H + 2).permute(0, 1, 3, 2)     // [4, C, H+2, H] view
+                    .get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.interval(1, H + 1), org.nd4j.linalg.indexing.NDArrayIndex.all());
+            int k = g[0], s = g[1], p = g[2], o = (H + 2 * p - k) / s + 1;
+            INDArray fast = Nd4j.create(DataType.FLOAT, 4, (long) o * o, (long) C * k * k);
+            INDArray ref = Nd4j.create(DataType.DOUBLE, 4, (long) o * o, (long) C * k * k);
+            ContiguousConvolution.Runtime.patches(x, fast, k, k, s, s, p, p, o, o);
+            ContiguousConvolution.Runtime.patches(x.castTo(DataType.DOUBLE), ref, k, k, s, s, p, p, o, o);
+            assertEquals(ref.castTo(DataType.FLOAT), fast, "k=" + k + " s=" + s + " p=" + p);
+            assertTrue(fast.amaxNumber().doubleValue() > 1, "non-trivial");
+        }
+    }
+
+    /** The float col2im (Java) equals libnd4j's float col2im bit for bit. */
+    @Test
+    void javaCol2imEqualsLibnd4j() {
+        Nd4j.getRandom().setSeed(9);
+        int[][] geoms = {{5, 2, 2}, {3, 1, 1}, {3, 2, 0}};
+        for (int[] g : geoms) {
+            int k = g[0], s = g[1], p = g[2], o = (H + 2 * p - k) / s + 1;
+            INDArray cols = Nd4j.randn(DataType.FLOAT, 4L * o * o, (long) C * k * k);
+            INDArray fast = Nd4j.create(DataType.FLOAT, 4, C, H, H), ref = Nd4j.create(DataType.FLOAT, 4, C, H, H);
+            ContiguousConvolution.Runtime.col2im(cols, fast, k, k, s, s, p, p, o, o);
+            org.nd4j.linalg.convolution.Convolution.col2im(cols.reshape('c', 4, o, o, C, k, k).permute(0, 3, 4, 5, 1, 2), ref, s, s, p, p, H, H, 1, 1);
+            assertEquals(ref, fast, "k=" + k + " s=" + s + " p=" + p);
+            assertTrue(fast.amaxNumber().doubleValue() > 1, "non-trivial");
+        }
+    }
+
+    /** float32 (the Java im2col path): same activations, gradients and steps as the stock layer, to float rounding. */
+    @Test
+    void floatGraphMatchesStockLayer() {
+        ComputationGraph stock = graph(false, CacheMode.NONE, DataType.FLOAT), fast = graph(true, CacheMode.DEVICE, DataType.FLOAT);
+        MultiDataSet m = data();
+        m.setFeatures(0, m.getFeatures(0).castTo(DataType.FLOAT));
+        m.setLabels(0, m.getLabels(0).castTo(DataType.FLOAT));
+        INDArray x = m.getFeatures(0);
+        for (String v : new String[]{"c1", "bn", "c2"}) {
+            INDArray a = stock.feedForward(new INDArray[]{x}, true).get(v), b = fast.feedForward(new INDArray[]{x}, true).get(v);
+            assertTrue(a.equalsWithEps(b, 1e-5), v);
+        }
+        for (ComputationGraph cg : new ComputationGraph[]{stock, fast}) {
+            cg.setInputs(m.getFeatures());
+            cg.setLabels(m.getLabels());
+            cg.computeGradientAndScore();
+        }
+        INDArray gs = stock.gradient().gradient(), gf = fast.gradient().gradient();
+        assertTrue(gs.sub(gf).norm2Number().doubleValue() < 1e-5 * gs.norm2Number().doubleValue());
+        for (int i = 0; i < 3; i++) { stock.fit(m); fast.fit(m); }
+        assertTrue(stock.params().equalsWithEps(fast.params(), 1e-5));
+    }
+
+    @Test
+    void jsonRoundTripKeepsTheFastLayer() {
+        ComputationGraph cg = graph(true, CacheMode.DEVICE);
+        ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(cg.getConfiguration().toJson());
+        ComputationGraph cg2 = new ComputationGraph(back);
+        cg2.init(cg.params().dup(), false);
+        assertInstanceOf(ContiguousConvolution.Runtime.class, cg2.getLayer("c2"));
+        INDArray x = data().getFeatures(0);
+        assertEquals(cg.outputSingle(x), cg2.outputSingle(x));
+    }
+}
