@@ -26,6 +26,7 @@ public final class Main {
                 case "train" -> Train.run(args);
                 case "probe" -> Probe.run(args);
                 case "bench" -> Bench.run(args);
+                case "report" -> Report.run(args);
                 case "pipeline" -> Pipeline.run(args);
                 case "config" -> RESULTS.println(args.config().render());
                 default -> throw new ConfigError("unknown job '" + args.job() + "' (jobs: pipeline, generate, train, probe, bench, sql, config)");
