@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -241,12 +240,12 @@ public final class Report {
         StringBuilder b = new StringBuilder("# jepa-spark report\n\n");
         b.append("- data root: `").append(root).append("`\n");
         b.append("- generated: ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append("\n");
-        List<String> status = new ArrayList<>();
-        for (Row r : spark.sql("SELECT coalesce(status, 'unknown'), count(*) FROM runs GROUP BY 1 ORDER BY 1").collectAsList())
-            status.add(r.getLong(1) + " " + r.getString(0));
-        Row s = spark.sql("SELECT count(*), count(DISTINCT seed), array_sort(collect_set(seed)), array_sort(collect_set(method)) "
-                + "FROM report_selected").first();
-        b.append("- scale: ").append(s.getLong(0)).append(" runs in the report (runs table: ").append(String.join(", ", status))
+        // one query for the whole scale line (each Spark query costs seconds on a busy machine)
+        Row s = spark.sql("SELECT count(*), count(DISTINCT seed), array_sort(collect_set(seed)), array_sort(collect_set(method)), "
+                + "(SELECT array_join(transform(array_sort(collect_list(struct(st, n))), x -> concat(x.n, ' ', x.st)), ', ') FROM "
+                + "(SELECT coalesce(status, 'unknown') AS st, count(*) AS n FROM runs GROUP BY 1)), "
+                + "(SELECT count_if(NOT has_val) FROM report_cells), (SELECT count(*) FROM report_cells) FROM report_selected").first();
+        b.append("- scale: ").append(s.getLong(0)).append(" runs in the report (runs table: ").append(s.getString(4))
                 .append("); ").append(s.getLong(1)).append(" seed(s) ").append(s.getList(2)).append("; methods ").append(s.getList(3)).append("\n");
         b.append("- sequences per split (train / probe_train / test; the paper: 1,000,000 / 300,000 / 10,000):\n");
         Map<String, Map<String, Object>> meta = datasetMetadata(spark, root);
@@ -257,8 +256,7 @@ public final class Report {
                     .append(counts instanceof Map<?, ?> c ? c.get("train") + " / " + c.get("probe_train") + " / " + c.get("test")
                             : "unknown (dataset not found under the data root)").append("\n");
         }
-        Row c = spark.sql("SELECT count_if(NOT has_val), count(*) FROM report_cells").first();
-        long pooled = c.getLong(0), cells = c.getLong(1);
+        long pooled = s.getLong(5), cells = s.getLong(6);
         b.append("- hyper-parameters: per cell (method, world, noise, α) the parameter set with the lowest probe-train rollout "
                 + "error (metrics rows probe = 'rollout_train'), never the test error. ").append(pooled).append(" of ").append(cells)
                 .append(" cells have no probe-train error and pool all their runs (mean over seeds and parameter sets)")

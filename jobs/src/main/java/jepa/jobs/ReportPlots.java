@@ -81,7 +81,7 @@ final class ReportPlots {
 
     private static XYChart chart(String title, String x, String y, Map<String, Series> series, boolean errorBars) {
         XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE).setMarkerSize(6).setChartBackgroundColor(java.awt.Color.WHITE);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal).setMarkerSize(6).setChartBackgroundColor(java.awt.Color.WHITE);
         if (errorBars) c.getStyler().setYAxisDecimalPattern("0.000").setYAxisMin(0.0);   // RMSE panels: comparable, from 0
         if (series.isEmpty()) {   // XChart cannot scale axes without data: an empty panel says so instead
             c.setTitle(title + " (no runs)");
