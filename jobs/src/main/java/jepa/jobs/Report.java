@@ -46,9 +46,13 @@ public final class Report {
     record Setting(String world, String noiseKind, String noiseTemporal, float alpha) {
         String label() { return world + ", " + noiseTemporal + " " + noiseKind + " noise, α = " + alpha; }
 
-        boolean matches(Row r) {
-            return equals(new Setting(r.getAs("world"), r.getAs("noise_kind"), r.getAs("noise_temporal"), r.<Float>getAs("alpha")));
+        /** The setting of a query row with world, noise_kind, noise_temporal and alpha columns (a null α as NaN). */
+        static Setting of(Row r) {
+            Float a = r.getAs("alpha");
+            return new Setting(r.getAs("world"), r.getAs("noise_kind"), r.getAs("noise_temporal"), a == null ? Float.NaN : a);
         }
+
+        boolean matches(Row r) { return equals(of(r)); }
 
         Column filter() {
             return col("world").eqNullSafe(world).and(col("noise_kind").eqNullSafe(noiseKind))
@@ -230,7 +234,7 @@ public final class Report {
         Setting first = null;
         for (Row r : perStep) {
             if (configured.matches(r)) return configured;
-            if (first == null) first = new Setting(r.getAs("world"), r.getAs("noise_kind"), r.getAs("noise_temporal"), r.<Float>getAs("alpha"));
+            if (first == null) first = Setting.of(r);
         }
         return first != null ? first : configured;
     }
