@@ -27,9 +27,10 @@ public final class Main {
                 case "probe" -> Probe.run(args);
                 case "bench" -> Bench.run(args);
                 case "sweep" -> Sweep.run(args);
+                case "report" -> Report.run(args);
                 case "pipeline" -> Pipeline.run(args);
                 case "config" -> RESULTS.println(args.config().render());
-                default -> throw new ConfigError("unknown job '" + args.job() + "' (jobs: pipeline, generate, train, probe, sweep, bench, sql, config)");
+                default -> throw new ConfigError("unknown job '" + args.job() + "' (jobs: pipeline, generate, train, probe, sweep, report, bench, sql, config)");
             }
         } catch (ConfigError e) {
             System.err.println("error: " + e.getMessage());

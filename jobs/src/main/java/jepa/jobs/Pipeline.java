@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The main job: every stage for one config — generate the dataset of every (world, noise) cell of the sweep (an
- * identical existing dataset is reused), then the sweep (finished runs are skipped), then print the results.
+ * identical existing dataset is reused), then the sweep (finished runs are skipped), then the report (tables and
+ * plots under data/results/report/), printed.
  */
 public final class Pipeline {
     private Pipeline() {}
@@ -30,10 +31,10 @@ public final class Pipeline {
         for (JepaConfig d : datasets(cfg).values())
             Main.RESULTS.println("[generate] " + Generate.generate(spark, d, true).describe());
         Main.RESULTS.println(Sweep.sweep(spark, cfg));
-        Sql.print(Sql.query(spark, cfg.dataRoot(), "SELECT r.method, r.world, r.noise_kind, r.noise_temporal, r.alpha, m.probe, "
-                + "round(sqrt(avg(m.mse)), 4) AS rmse, count(DISTINCT r.run_id) AS runs FROM metrics m JOIN runs r USING (run_id) "
-                + "WHERE m.solver <> 'joint' GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY m.probe DESC, r.world, r.noise_kind, r.noise_temporal, r.alpha, rmse"),
-                false, Main.RESULTS);
+        Report.ReportResult report = Report.report(spark, cfg);
+        Main.RESULTS.println(report.markdown());
+        Main.RESULTS.println("report files:");
+        for (String f : report.files()) Main.RESULTS.println("  " + f);
     }
 
     /** One config per distinct dataset of the sweep's cells. */

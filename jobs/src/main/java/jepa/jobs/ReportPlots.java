@@ -1,0 +1,112 @@
+package jepa.jobs;
+
+import org.apache.spark.sql.Row;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.knowm.xchart.style.Styler;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The report's PNG plots with XChart (headless). Series come straight from the query rows; no maths here. */
+final class ReportPlots {
+    private static final int W = 640, H = 460;
+
+    private ReportPlots() {}
+
+    /** x, y and error bars of one series. */
+    private record Series(List<Double> x, List<Double> y, List<Double> err) {
+        Series() { this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()); }
+
+        void add(double xv, Double yv, Double ev) {
+            x.add(xv);
+            y.add(yv == null ? Double.NaN : yv);
+            err.add(ev == null ? 0.0 : ev);
+        }
+    }
+
+    /** Fig. 3/5: 2×2 panels (uniform / structured × fixed / changing), RMSE vs α per method, error bars = std over seeds. */
+    static byte[] fig3(List<Row> fig3) {
+        List<XYChart> charts = new ArrayList<>();
+        for (String[] p : ReportText.PANELS) {
+            Map<String, Series> series = new LinkedHashMap<>();
+            for (Row r : fig3)
+                if (ReportText.inPanel(r, p[0], p[1]))
+                    series.computeIfAbsent(r.getAs("method"), m -> new Series())
+                            .add(r.<Float>getAs("alpha"), r.getAs("rmse_mean"), r.getAs("rmse_std"));
+            charts.add(chart(p[0] + " " + p[1] + " noise", "α", "RMSE", series, true));
+        }
+        return png(charts, 2, 2);
+    }
+
+    /** RMSE per rollout step (0–16) per method, error bars = std over seeds. */
+    static byte[] perStep(List<Row> perStep, String setting) {
+        Map<String, Series> series = new LinkedHashMap<>();
+        for (Row r : perStep)
+            series.computeIfAbsent(r.getAs("method"), m -> new Series()).add(r.<Integer>getAs("step"), r.getAs("rmse_mean"), r.getAs("rmse_std"));
+        return png(List.of(chart("Rollout RMSE per step: " + setting, "step", "RMSE", series, true)), 1, 1);
+    }
+
+    /** 2×2: encoder feature std, RankMe and effective rank per epoch, training loss per step; one series per run. */
+    static byte[] diagnostics(List<Row> diag, List<Row> loss, String setting) {
+        List<XYChart> charts = new ArrayList<>();
+        for (String[] m : new String[][]{{"feature_std", "feature std"}, {"rankme", "RankMe"}, {"eff_rank", "effective rank"}})
+            charts.add(chart(m[1] + " (encoder, frame 1)", "epoch", m[1], perRun(diag, r -> r.<Integer>getAs("epoch").doubleValue(), m[0]), false));
+        charts.add(chart("training loss: " + setting, "step", "loss", perRun(loss, r -> r.<Long>getAs("step").doubleValue(), "value"), false));
+        return png(charts, 2, 2);
+    }
+
+    private static Map<String, Series> perRun(List<Row> rows, Function<Row, Double> x, String y) {
+        Map<String, Series> series = new LinkedHashMap<>();
+        for (Row r : rows)
+            series.computeIfAbsent(r.getAs("method") + " s" + r.getAs("seed") + " " + shortId(r.getAs("run_id")), k -> new Series())
+                    .add(x.apply(r), r.getAs(y), null);
+        return series;
+    }
+
+    /** The run id's hash suffix tells runs of one method and seed apart. */
+    private static String shortId(String runId) {
+        int i = runId.lastIndexOf('-');
+        return i >= 0 ? runId.substring(i + 1) : runId;
+    }
+
+    private static XYChart chart(String title, String x, String y, Map<String, Series> series, boolean errorBars) {
+        XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal).setMarkerSize(6).setChartBackgroundColor(java.awt.Color.WHITE);
+        if (errorBars) c.getStyler().setYAxisDecimalPattern("0.000").setYAxisMin(0.0);   // RMSE panels: comparable, from 0
+        if (series.isEmpty()) {   // XChart cannot scale axes without data: an empty panel says so instead
+            c.setTitle(title + " (no runs)");
+            c.getStyler().setLegendVisible(false);
+            XYSeries s = c.addSeries("no runs", new double[]{0}, new double[]{0});
+            s.setShowInLegend(false);
+            s.setMarker(SeriesMarkers.NONE);
+            return c;
+        }
+        for (Map.Entry<String, Series> e : series.entrySet()) {
+            Series s = e.getValue();
+            if (errorBars) c.addSeries(e.getKey(), s.x(), s.y(), s.err());
+            else c.addSeries(e.getKey(), s.x(), s.y());
+        }
+        return c;
+    }
+
+    private static byte[] png(List<XYChart> charts, int rows, int cols) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            if (charts.size() == 1) BitmapEncoder.saveBitmap(charts.get(0), out, BitmapEncoder.BitmapFormat.PNG);
+            else BitmapEncoder.saveBitmap(charts, rows, cols, out, BitmapEncoder.BitmapFormat.PNG);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package jepa.jobs;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** The report's text: CSV of query results and the Markdown of report.md and table1.md (formatting only, no maths). */
+final class ReportText {
+    /** Fig. 3/5 panels: (temporal, kind), rows uniform then structured, columns fixed then changing. */
+    static final List<String[]> PANELS = List.of(new String[]{"fixed", "uniform"}, new String[]{"changing", "uniform"},
+            new String[]{"fixed", "structured"}, new String[]{"changing", "structured"});
+
+    private ReportText() {}
+
+    /** A collected query result with its column names (kept even when there are no rows). */
+    record Table(String[] columns, List<Row> rows) {
+        static Table of(Dataset<Row> d) { return new Table(d.columns(), d.collectAsList()); }
+
+        String csv() {
+            StringBuilder b = new StringBuilder(String.join(",", columns)).append('\n');
+            for (Row r : rows) {
+                for (int i = 0; i < r.length(); i++) {
+                    if (i > 0) b.append(',');
+                    b.append(r.isNullAt(i) ? "" : Sql.csvField(String.valueOf(r.get(i))));
+                }
+                b.append('\n');
+            }
+            return b.toString();
+        }
+    }
+
+    static String markdown(String header, List<Row> table1, List<Row> fig3, List<Row> perStep, String setting, boolean training) {
+        StringBuilder b = new StringBuilder(header).append('\n');
+        b.append("## Table 1: 3-dot world (rollout RMSE, mean ± std over seeds)\n\n");
+        b.append(table1.isEmpty() ? "No finished 3-dot world runs with metrics.\n" : table1(table1)).append('\n');
+
+        b.append("## Fig. 3 / Fig. 5: RMSE vs α, single dot (mean ± std over seeds)\n\n");
+        if (fig3.isEmpty()) b.append("No finished single-dot runs with metrics.\n\n");
+        else {
+            b.append("![Fig. 3: RMSE vs alpha](fig3.png)\n\n");
+            for (String[] panel : panels(fig3)) b.append(fig3Panel(fig3, panel[0], panel[1])).append('\n');
+        }
+
+        b.append("## Per-step rollout RMSE: ").append(setting).append("\n\n");
+        if (perStep.isEmpty()) b.append("No runs in this setting.\n\n");
+        else b.append("![per-step RMSE](per_step.png)\n\n").append(perStepTable(perStep)).append('\n');
+
+        b.append("## Training diagnostics: ").append(setting).append("\n\n");
+        b.append(training ? "![diagnostics](diagnostics.png)\n\nEncoder feature std, RankMe and effective rank of the frame-1 "
+                + "embeddings per epoch, and the training loss, per run (data: diagnostics.csv).\n\n"
+                : "No diagnostics or training curves for these runs.\n\n");
+        b.append("## Files\n\n`table1.csv`, `table1.md`, `fig3.csv`, `fig3.png`, `per_step.csv`, `per_step.png`, `selection.csv`"
+                + " (the hyper-parameter choice per cell), `diagnostics.csv`, `diagnostics.png` (each when it has data).\n");
+        return b.toString();
+    }
+
+    static String table1(List<Row> rows) {
+        StringBuilder b = new StringBuilder("| method | noise | α | seeds | Average | Action | Random | Stationary | selection |\n")
+                .append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Row r : rows)
+            b.append("| ").append(r.<String>getAs("method")).append(" | ").append(noise(r)).append(" | ").append(r.<Object>getAs("alpha"))
+                    .append(" | ").append(r.<Long>getAs("n_seeds")).append(" | ").append(meanStd(r, "average")).append(" | ")
+                    .append(meanStd(r, "action")).append(" | ").append(meanStd(r, "random")).append(" | ").append(meanStd(r, "stationary"))
+                    .append(" | ").append(r.<String>getAs("selection")).append(" |\n");
+        return b.toString();
+    }
+
+    /** The standard panels that have rows, then any other (temporal, kind) found. */
+    static List<String[]> panels(List<Row> fig3) {
+        Set<String> seen = new LinkedHashSet<>();
+        for (Row r : fig3) seen.add(r.getAs("noise_temporal") + " " + r.getAs("noise_kind"));
+        List<String[]> out = new ArrayList<>();
+        for (String[] p : PANELS) if (seen.remove(p[0] + " " + p[1])) out.add(p);
+        for (String s : seen) out.add(s.split(" ", 2));
+        return out;
+    }
+
+    static boolean inPanel(Row r, String temporal, String kind) {
+        return temporal.equals(String.valueOf(r.<Object>getAs("noise_temporal"))) && kind.equals(String.valueOf(r.<Object>getAs("noise_kind")));
+    }
+
+    /** One noise setting: methods as rows, α as columns. */
+    static String fig3Panel(List<Row> fig3, String temporal, String kind) {
+        Set<Float> alphas = new java.util.TreeSet<>();
+        Map<String, Map<Float, String>> cells = new LinkedHashMap<>();
+        for (Row r : fig3) {
+            if (!inPanel(r, temporal, kind)) continue;
+            float a = r.<Float>getAs("alpha");
+            alphas.add(a);
+            cells.computeIfAbsent(r.getAs("method"), m -> new LinkedHashMap<>()).put(a, meanStd(r, "rmse"));
+        }
+        StringBuilder b = new StringBuilder("### ").append(temporal).append(' ').append(kind).append(" noise\n\n| method |");
+        for (float a : alphas) b.append(" α = ").append(a).append(" |");
+        b.append("\n|---|").append("---|".repeat(alphas.size())).append('\n');
+        for (Map.Entry<String, Map<Float, String>> e : cells.entrySet()) {
+            b.append("| ").append(e.getKey()).append(" |");
+            for (float a : alphas) b.append(' ').append(e.getValue().getOrDefault(a, "–")).append(" |");
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Methods as rows, steps 0–16 as columns (means). */
+    static String perStepTable(List<Row> perStep) {
+        Set<Integer> steps = new java.util.TreeSet<>();
+        Map<String, Map<Integer, Double>> cells = new LinkedHashMap<>();
+        for (Row r : perStep) {
+            int t = r.<Integer>getAs("step");
+            steps.add(t);
+            cells.computeIfAbsent(r.getAs("method"), m -> new LinkedHashMap<>()).put(t, r.getAs("rmse_mean"));
+        }
+        StringBuilder b = new StringBuilder("| method |");
+        for (int t : steps) b.append(' ').append(t).append(" |");
+        b.append("\n|---|").append("---|".repeat(steps.size())).append('\n');
+        for (Map.Entry<String, Map<Integer, Double>> e : cells.entrySet()) {
+            b.append("| ").append(e.getKey()).append(" |");
+            for (int t : steps) {
+                Double v = e.getValue().get(t);
+                b.append(' ').append(v == null ? "–" : fmt(v)).append(" |");
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    static String noise(Row r) { return r.getAs("noise_temporal") + " " + r.getAs("noise_kind"); }
+
+    /** "mean ± std", or the mean alone when there is one seed (std undefined) or none. */
+    static String meanStd(Row r, String name) {
+        Double mean = r.getAs(name + "_mean"), std = r.getAs(name + "_std");
+        if (mean == null) return "–";
+        return std == null ? fmt(mean) : fmt(mean) + " ± " + fmt(std);
+    }
+
+    static String fmt(double v) { return String.format(Locale.ROOT, "%.3f", v); }
+}
