@@ -81,8 +81,9 @@ public final class Probe {
                     : LinearProbe.fitAdam(toProbeData(train.collect(), 17, d, cfg.world().dots()), AdamProbeParams.of(pc.lr(), pc.epochs(), pc.batchSize(), cfg.train().seed()));
             LinearProbe encoder = pc.solver().equals(ProbeConfig.EXACT) ? LinearProbe.of(SparkProbe.fitExact(spark, train, 17, d, k, true))
                     : LinearProbe.fitAdam(SingleNodeRun.firstStep(toProbeData(train.collect(), 17, d, cfg.world().dots())), AdamProbeParams.of(pc.lr(), pc.epochs(), pc.batchSize(), cfg.train().seed()));
-            train.unpersist();
             rows.addAll(ProbeEvaluation.evaluate(rollout, test, ProbeEvaluation.ROLLOUT, pc.solver()));
+            rows.addAll(ProbeEvaluation.evaluate(rollout, toProbeData(train.collect(), 17, d, cfg.world().dots()), ProbeEvaluation.ROLLOUT_TRAIN, pc.solver()));
+            train.unpersist();
             rows.addAll(ProbeEvaluation.evaluate(encoder, SingleNodeRun.firstStep(test), ProbeEvaluation.ENCODER, pc.solver()));
             if (cfg.method().name().equals(MethodConfig.SUPERVISED)) {
                 INDArray w = ProbeLoss.probeWeights(Trainer.load(run.dir().resolve("model.zip")), JepaNetwork.LOSS);

@@ -38,7 +38,7 @@ class SweepTest extends SparkTest {
         List<Row> runs = sql("SELECT method, noise_temporal, status FROM runs ORDER BY method, noise_temporal");
         assertEquals(6, runs.size());
         for (Row r : runs) assertEquals("finished", r.getString(2), r.toString());
-        assertEquals(4 * 18 + 2 * 17, sql("SELECT * FROM metrics").size(), "rollout 17 + encoder 1 per trained run; 17 per center");
+        assertEquals(4 * 35 + 2 * 17, sql("SELECT * FROM metrics").size(), "rollout 17 + rollout_train 17 + encoder 1 per trained run; 17 per center");
         assertTrue(sql("SELECT * FROM curves").size() > 0);
         String again = Sweep.sweep(spark, cfg);
         assertTrue(again.contains("nothing to do"), again);

@@ -56,11 +56,11 @@ class TrainProbeTest extends SparkTest {
         for (Row r : runs) assertEquals("finished", r.getString(1));
         assertEquals(runs.get(1).getLong(2), runs.get(2).getLong(2), "random and vicreg share the network");
 
-        // per step and dot: 17 rollout rows and 1 encoder row per trained method, 17 for center
+        // per step and dot: 17 rollout (test), 17 rollout_train and 1 encoder row per trained method, 17 for center
         List<Row> counts = sql("SELECT r.method, m.probe, count(*), min(m.step), max(m.step) FROM metrics m JOIN runs r USING (run_id) "
                 + "GROUP BY r.method, m.probe ORDER BY 1, 2");
-        assertEquals(List.of("center/rollout/17/0/16", "random/encoder/1/0/0", "random/rollout/17/0/16",
-                        "vicreg/encoder/1/0/0", "vicreg/rollout/17/0/16"),
+        assertEquals(List.of("center/rollout/17/0/16", "random/encoder/1/0/0", "random/rollout/17/0/16", "random/rollout_train/17/0/16",
+                        "vicreg/encoder/1/0/0", "vicreg/rollout/17/0/16", "vicreg/rollout_train/17/0/16"),
                 counts.stream().map(r -> r.get(0) + "/" + r.get(1) + "/" + r.get(2) + "/" + r.get(3) + "/" + r.get(4)).toList());
         for (Row r : sql("SELECT mse, rmse, rmse_px FROM metrics")) {
             assertEquals(Math.sqrt(r.getDouble(0)), r.getDouble(1), 1e-12);
@@ -73,7 +73,7 @@ class TrainProbeTest extends SparkTest {
         Probe.probe(spark, vicreg);
         Train.train(spark, vicreg);
         assertEquals(3, sql("SELECT * FROM runs").size());
-        assertEquals(17 + 1 + 17 + 1 + 17, sql("SELECT * FROM metrics").size());
+        assertEquals(35 + 35 + 17, sql("SELECT * FROM metrics").size());
     }
 
     @Test

@@ -14,7 +14,11 @@ public final class ProbeEvaluation {
     private ProbeEvaluation() {}
 
     /** Probe names as written to the metrics table. */
-    public static final String ROLLOUT = "rollout", ENCODER = "encoder";
+    /**
+     * Probe names in the metrics table: the rollout probe and the encoder probe on the test split, and the rollout
+     * probe's error on its own probe-train data ("rollout_train": what hyper-parameter selection may look at).
+     */
+    public static final String ROLLOUT = "rollout", ENCODER = "encoder", ROLLOUT_TRAIN = "rollout_train";
 
     /** Metric rows for steps 0..steps−1 and dots 0..dots−1. */
     public static List<MetricRow> evaluate(Predictor predictor, ProbeData test, String probe, String solver) {

@@ -55,7 +55,9 @@ public final class SingleNodeRun {
         ProbeData fit = probeData(net, probeTrain, cfg.probe().batchSize()), eval = probeData(net, test, cfg.probe().batchSize());
         ProbeConfig pc = cfg.probe();
         List<MetricRow> rows = new ArrayList<>();
-        rows.addAll(ProbeEvaluation.evaluate(fitProbe(fit, pc, cfg.train().seed()), eval, ProbeEvaluation.ROLLOUT, pc.solver()));
+        LinearProbe rollout = fitProbe(fit, pc, cfg.train().seed());
+        rows.addAll(ProbeEvaluation.evaluate(rollout, eval, ProbeEvaluation.ROLLOUT, pc.solver()));
+        rows.addAll(ProbeEvaluation.evaluate(rollout, fit, ProbeEvaluation.ROLLOUT_TRAIN, pc.solver()));
         rows.addAll(ProbeEvaluation.evaluate(fitProbe(firstStep(fit), pc, cfg.train().seed()), firstStep(eval), ProbeEvaluation.ENCODER, pc.solver()));
         if (cfg.method().name().equals(MethodConfig.SUPERVISED)) {
             INDArray w = ProbeLoss.probeWeights(net.graph(), JepaNetwork.LOSS);
