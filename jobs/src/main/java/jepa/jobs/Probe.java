@@ -82,7 +82,8 @@ public final class Probe {
             LinearProbe encoder = pc.solver().equals(ProbeConfig.EXACT) ? LinearProbe.of(SparkProbe.fitExact(spark, train, 17, d, k, true))
                     : LinearProbe.fitAdam(SingleNodeRun.firstStep(toProbeData(train.collect(), 17, d, cfg.world().dots())), AdamProbeParams.of(pc.lr(), pc.epochs(), pc.batchSize(), cfg.train().seed()));
             rows.addAll(ProbeEvaluation.evaluate(rollout, test, ProbeEvaluation.ROLLOUT, pc.solver()));
-            rows.addAll(ProbeEvaluation.evaluate(rollout, toProbeData(train.collect(), 17, d, cfg.world().dots()), ProbeEvaluation.ROLLOUT_TRAIN, pc.solver()));
+            // the probe's own fit error on (up to 10k sequences of) probe-train: for model selection, never the test split
+            rows.addAll(ProbeEvaluation.evaluate(rollout, toProbeData(train.take(10_000), 17, d, cfg.world().dots()), ProbeEvaluation.ROLLOUT_TRAIN, pc.solver()));
             train.unpersist();
             rows.addAll(ProbeEvaluation.evaluate(encoder, SingleNodeRun.firstStep(test), ProbeEvaluation.ENCODER, pc.solver()));
             if (cfg.method().name().equals(MethodConfig.SUPERVISED)) {
