@@ -92,5 +92,6 @@ class JepaConfigTest {
         assertEquals(300_000, paper.dataset().probeTrain());
         assertEquals(10_000, paper.dataset().test());
         assertTrue(quick.dataset().train() < 10_000);
+        assertEquals(java.util.List.of("changing", "fixed"), quick.sweep().noiseTemporals());
     }
 }
