@@ -1,0 +1,205 @@
+package jepa.method;
+
+import jepa.nn.ExactGradientVertex;
+import jepa.nn.PytorchInit;
+import jepa.nn.SameDiffVertices;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
+import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * The reference RSSM's predictor and posterior (`rssm.py`, reference §2.5, §3.4, §5.2), unrolled over the 16 actions.
+ * <p>
+ * Inputs: e [B, D, T] (encoder outputs), a [B, A, T−1] (actions), n [B, D, 3T] (standard normal noise,
+ * {@link jepa.nn.GaussianNoise}). Output [B, 4D, T], four blocks along dim 1:
+ * <ol>
+ * <li>z_t: the prior sample the frame t is decoded from (t = 0: the initial prior on h_1, without min_var);</li>
+ * <li>h_t: the belief (h_1 = e_1, then GRUCell(ReLU(W[z, a]), h));</li>
+ * <li>kl_t: KL(N(μ_p, s_p) ‖ N(μ_q, s_q)) per batch row and feature (t = 0: zeros), min_var on both stds;</li>
+ * <li>the probe rollout of beliefs (reference predict_sequence): h_1 = e_1, every step fed a prior sample with
+ *     softplus std and NO min_var; carries no gradient.</li>
+ * </ol>
+ * Samples are μ + s ⊙ n behind a stop-gradient: no gradient flows through any sample (reference `.sample()`).
+ * Noise slots: n[:, :, t] the prior sample at belief t (training), n[:, :, T + t] the posterior sample after step t,
+ * n[:, :, 2T + t] the rollout's prior sample at belief t.
+ * <p>
+ * Parameters (DL4J layout W [in, out], PyTorch init U(±1/√fan_in), GRU U(±1/√D)): rnn_input_net {@code rW, rb};
+ * GRUCell {@code gWi, gWh, gbi, gbh} (gate order r, z, n; written by hand: gruCell has no gradient in M2.1);
+ * prior heads {@code pmW, pmb, psW, psb}; posterior heads {@code qm1W, qm1b, qm2W, qm2b, qs1W, qs1b, qs2W, qs2b}
+ * on [e_t, h_t].
+ */
+public class RssmVertex extends SameDiffVertex implements PytorchInit.Initialisable {
+    @JsonProperty private int d;
+    @JsonProperty private int frames;
+    @JsonProperty private int actionDim;
+    @JsonProperty private double minVar;
+    @JsonProperty private boolean detachSamples = true;
+
+    /** For JSON deserialisation only. */
+    public RssmVertex() {}
+
+    /**
+     * @param detachSamples true as in the reference; false only for finite-difference checks of the whole graph
+     *                      (with zero noise the samples are then differentiable means)
+     */
+    public RssmVertex(int d, int frames, int actionDim, double minVar, boolean detachSamples) {
+        if (d < 1) throw new jepa.config.ConfigError("rssm embedding must be >= 1, got " + d);
+        if (frames < 2) throw new jepa.config.ConfigError("rssm frames must be >= 2, got " + frames);
+        if (actionDim < 1) throw new jepa.config.ConfigError("rssm action dim must be >= 1, got " + actionDim);
+        if (!(minVar >= 0)) throw new jepa.config.ConfigError("method.rssm.min-var must be >= 0, got " + minVar);
+        this.d = d; this.frames = frames; this.actionDim = actionDim; this.minVar = minVar; this.detachSamples = detachSamples;
+    }
+
+    public int d() { return d; }
+    public double minVar() { return minVar; }
+
+    @Override
+    public void defineParametersAndInputs(SDVertexParams p) {
+        p.defineInputs("e", "a", "n");
+        dense(p, "r", d + actionDim, d);
+        p.addWeightParam("gWi", d, 3L * d);
+        p.addWeightParam("gWh", d, 3L * d);
+        p.addBiasParam("gbi", 1, 3L * d);
+        p.addBiasParam("gbh", 1, 3L * d);
+        dense(p, "pm", d, d);
+        dense(p, "ps", d, d);
+        dense(p, "qm1", 2 * d, d);
+        dense(p, "qm2", d, d);
+        dense(p, "qs1", 2 * d, d);
+        dense(p, "qs2", d, d);
+    }
+
+    private static void dense(SDVertexParams p, String k, long in, long out) {
+        p.addWeightParam(k + "W", in, out);
+        p.addBiasParam(k + "b", 1, out);
+    }
+
+    @Override
+    public void initializeParameters(Map<String, INDArray> params) {
+        torchInit(params, new SplittableRandom(Nd4j.getRandom().nextLong()));
+    }
+
+    /** PyTorch's Linear rule per head (bound 1/√fan_in, fan_in = the head's W rows) and GRUCell's 1/√D. */
+    @Override
+    public void torchInit(Map<String, INDArray> params, SplittableRandom rng) {
+        for (String k : new TreeSet<>(params.keySet())) {
+            String head = k.substring(0, k.length() - 1);
+            double bound = k.startsWith("g") ? 1.0 / Math.sqrt(d) : 1.0 / Math.sqrt(params.get(head + "W").size(0));
+            PytorchInit.uniform(params.get(k), bound, rng);
+        }
+    }
+
+    @Override
+    public SDVariable defineVertex(SameDiff sd, Map<String, SDVariable> in, Map<String, SDVariable> p, Map<String, SDVariable> masks) {
+        SDVariable e = in.get("e"), a = in.get("a"), n = in.get("n");
+        SDVariable h1 = slice(e, 0);
+        SDVariable mu0 = sd.nn().relu(lin(h1, p, "pm"), 0);
+        SDVariable s0 = softplus(sd, sd.nn().relu(lin(h1, p, "ps"), 0));              // no min_var on the initial prior
+        List<SDVariable> zs = new ArrayList<>(), hs = new ArrayList<>(), kls = new ArrayList<>(), roll = new ArrayList<>();
+        SDVariable z = sample(sd, mu0, s0, slice(n, 0));
+        SDVariable h = h1;
+        zs.add(z);
+        hs.add(h);
+        kls.add(h.mul(0.0));
+        for (int t = 1; t < frames; t++) {
+            h = step(sd, p, z, slice(a, t - 1), h);
+            SDVariable mp = sd.nn().relu(lin(h, p, "pm"), 0);
+            SDVariable sp = softplus(sd, sd.nn().relu(lin(h, p, "ps"), 0)).add(minVar);
+            SDVariable eh = sd.concat(1, slice(e, t), h);
+            SDVariable mq = sd.nn().relu(lin(sd.nn().relu(lin(eh, p, "qm1"), 0), p, "qm2"), 0);
+            SDVariable sq = softplus(sd, sd.nn().relu(lin(sd.nn().relu(lin(eh, p, "qs1"), 0), p, "qs2"), 0)).add(minVar);
+            kls.add(kl(sd, mp, sp, mq, sq));
+            zs.add(sample(sd, mp, sp, slice(n, t)));
+            hs.add(h);
+            // the next GRU input; none after the last step (an unused variable would become a second SameDiff loss)
+            if (t < frames - 1) z = sample(sd, mq, sq, slice(n, frames + t));
+        }
+        // predict_sequence: prior samples, softplus std without min_var
+        SDVariable hr = h1, zr = sample(sd, mu0, s0, slice(n, 2 * frames));
+        roll.add(hr);
+        for (int t = 1; t < frames; t++) {
+            hr = step(sd, p, zr, slice(a, t - 1), hr);
+            roll.add(hr);
+            if (t < frames - 1) {
+                SDVariable mr = sd.nn().relu(lin(hr, p, "pm"), 0);
+                SDVariable sr = softplus(sd, sd.nn().relu(lin(hr, p, "ps"), 0));
+                zr = sample(sd, mr, sr, slice(n, 2 * frames + t));
+            }
+        }
+        SDVariable rollout = stop(sd, sd.stack(2, roll.toArray(new SDVariable[0])));
+        return sd.concat(1, sd.stack(2, zs.toArray(new SDVariable[0])), sd.stack(2, hs.toArray(new SDVariable[0])),
+                sd.stack(2, kls.toArray(new SDVariable[0])), rollout);                    // [B, 4D, T]
+    }
+
+    /** Deterministic step: x = ReLU(W[z, a] + b), h' = GRUCell(x, h) (PyTorch gate order r, z, n). */
+    private SDVariable step(SameDiff sd, Map<String, SDVariable> p, SDVariable z, SDVariable a, SDVariable h) {
+        SDVariable x = sd.nn().relu(lin(sd.concat(1, z, a), p, "r"), 0);
+        SDVariable gi = x.mmul(p.get("gWi")).add(p.get("gbi"));
+        SDVariable gh = h.mmul(p.get("gWh")).add(p.get("gbh"));
+        SDVariable r = sd.nn().sigmoid(gate(gi, 0).add(gate(gh, 0)));
+        SDVariable u = sd.nn().sigmoid(gate(gi, 1).add(gate(gh, 1)));
+        SDVariable nn = sd.math().tanh(gate(gi, 2).add(r.mul(gate(gh, 2))));
+        return nn.add(u.mul(h.sub(nn)));                                                   // (1−u)⊙n + u⊙h
+    }
+
+    /**
+     * KL(N(μp, sp) ‖ N(μq, sq)) elementwise, s = standard deviations: log(sq/sp) + (sp² + (μp − μq)²)/(2 sq²) − ½.
+     */
+    static SDVariable kl(SameDiff sd, SDVariable mp, SDVariable sp, SDVariable mq, SDVariable sq) {
+        SDVariable num = sd.math().square(sp).add(sd.math().square(mp.sub(mq)));
+        return sd.math().log(sq).sub(sd.math().log(sp)).add(num.div(sd.math().square(sq).mul(2.0))).sub(0.5);
+    }
+
+    /** PyTorch softplus log(1 + eˣ) for x ≥ 0 (our inputs are ReLU outputs), without overflow: x + log(1 + e^−x). */
+    static SDVariable softplus(SameDiff sd, SDVariable x) {
+        return x.add(sd.math().log(sd.math().exp(x.neg()).add(1.0)));
+    }
+
+    private SDVariable sample(SameDiff sd, SDVariable mu, SDVariable s, SDVariable eps) {
+        SDVariable z = mu.add(s.mul(eps));
+        return detachSamples ? stop(sd, z) : z;
+    }
+
+    private static SDVariable stop(SameDiff sd, SDVariable x) { return new StopGradient(sd, x).outputVariable(); }
+
+    private static SDVariable lin(SDVariable x, Map<String, SDVariable> p, String k) {
+        return x.mmul(p.get(k + "W")).add(p.get(k + "b"));
+    }
+
+    private static SDVariable slice(SDVariable x, int t) { return x.get(SDIndex.all(), SDIndex.all(), SDIndex.point(t)); }
+
+    private SDVariable gate(SDVariable g, int k) {
+        return g.get(SDIndex.all(), SDIndex.interval((long) k * d, (long) (k + 1) * d));
+    }
+
+    // M2.1: the stock SameDiffGraphVertex doubles the gradient (see ExactGradientVertex)
+    @Override
+    public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(org.deeplearning4j.nn.graph.ComputationGraph graph, String name,
+            int idx, INDArray paramsView, boolean initializeParams, org.nd4j.linalg.api.buffer.DataType dataType) {
+        return ExactGradientVertex.of(this, graph, name, idx, paramsView, initializeParams, dataType);
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType... inputs) { return InputType.recurrent(4L * d, frames); }
+
+    @Override
+    public RssmVertex clone() {
+        RssmVertex v = new RssmVertex();
+        v.d = d; v.frames = frames; v.actionDim = actionDim; v.minVar = minVar; v.detachSamples = detachSamples;
+        SameDiffVertices.copyTrainingConfig(this, v);
+        return v;
+    }
+}
