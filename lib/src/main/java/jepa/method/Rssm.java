@@ -110,7 +110,9 @@ public final class Rssm implements Method {
                 .setInputTypes(InputType.recurrent((long) p.channels() * JepaNetwork.PIXELS, t),
                         InputType.recurrent(JepaNetwork.ACTION_DIM, t - 1));
         MeNet5.add(gb, JepaNetwork.FRAMES_IN, p.channels(), p.sumChannels(), p.width(), d, t, JepaNetwork.ENC_SEQ);
-        gb.addVertex(NOISE, new GaussianNoise(d, NOISE_SLOTS, p.seed() ^ NOISE_SEED_MIX, r.sample()), JepaNetwork.ACTIONS_IN);
+        // the noise vertex hangs off enc_seq (for the batch size only): JepaNetwork.encode's feedForward(.., layerTillIndex, ..)
+        // counts topological positions, so nothing may be sorted between the inputs and the encoder's dense layer
+        gb.addVertex(NOISE, new GaussianNoise(d, NOISE_SLOTS, p.seed() ^ NOISE_SEED_MIX, r.sample()), JepaNetwork.ENC_SEQ);
         gb.addVertex(RSSM, new RssmVertex(d, t, JepaNetwork.ACTION_DIM, r.minVar(), r.detach()), JepaNetwork.ENC_SEQ, JepaNetwork.ACTIONS_IN, NOISE);
         gb.addVertex(DEC_IN, new SubsetVertex(0, 2 * d - 1), RSSM);
         gb.addVertex(KL, new SubsetVertex(2 * d, 3 * d - 1), RSSM);

@@ -106,8 +106,8 @@ public class RssmVertex extends SameDiffVertex implements PytorchInit.Initialisa
     public SDVariable defineVertex(SameDiff sd, Map<String, SDVariable> in, Map<String, SDVariable> p, Map<String, SDVariable> masks) {
         SDVariable e = in.get("e"), a = in.get("a"), n = in.get("n");
         SDVariable h1 = slice(e, 0);
-        SDVariable mu0 = sd.nn().relu(lin(h1, p, "pm"), 0);
-        SDVariable s0 = softplus(sd, sd.nn().relu(lin(h1, p, "ps"), 0));              // no min_var on the initial prior
+        SDVariable mu0 = relu(sd, lin(h1, p, "pm"), 0);
+        SDVariable s0 = softplus(sd, relu(sd, lin(h1, p, "ps"), 0));              // no min_var on the initial prior
         List<SDVariable> zs = new ArrayList<>(), hs = new ArrayList<>(), kls = new ArrayList<>(), roll = new ArrayList<>();
         SDVariable z = sample(sd, mu0, s0, slice(n, 0));
         SDVariable h = h1;
@@ -116,11 +116,11 @@ public class RssmVertex extends SameDiffVertex implements PytorchInit.Initialisa
         kls.add(h.mul(0.0));
         for (int t = 1; t < frames; t++) {
             h = step(sd, p, z, slice(a, t - 1), h);
-            SDVariable mp = sd.nn().relu(lin(h, p, "pm"), 0);
-            SDVariable sp = softplus(sd, sd.nn().relu(lin(h, p, "ps"), 0)).add(minVar);
-            SDVariable eh = sd.concat(1, slice(e, t), h);
-            SDVariable mq = sd.nn().relu(lin(sd.nn().relu(lin(eh, p, "qm1"), 0), p, "qm2"), 0);
-            SDVariable sq = softplus(sd, sd.nn().relu(lin(sd.nn().relu(lin(eh, p, "qs1"), 0), p, "qs2"), 0)).add(minVar);
+            SDVariable mp = relu(sd, lin(h, p, "pm"), 0);
+            SDVariable sp = softplus(sd, relu(sd, lin(h, p, "ps"), 0)).add(minVar);
+            SDVariable et = slice(e, t);
+            SDVariable mq = relu(sd, lin(relu(sd, lin2(et, h, p, "qm1", 2L * d), 0), p, "qm2"), 0);
+            SDVariable sq = softplus(sd, relu(sd, lin(relu(sd, lin2(et, h, p, "qs1", 2L * d), 0), p, "qs2"), 0)).add(minVar);
             kls.add(kl(sd, mp, sp, mq, sq));
             zs.add(sample(sd, mp, sp, slice(n, t)));
             hs.add(h);
@@ -134,19 +134,22 @@ public class RssmVertex extends SameDiffVertex implements PytorchInit.Initialisa
             hr = step(sd, p, zr, slice(a, t - 1), hr);
             roll.add(hr);
             if (t < frames - 1) {
-                SDVariable mr = sd.nn().relu(lin(hr, p, "pm"), 0);
-                SDVariable sr = softplus(sd, sd.nn().relu(lin(hr, p, "ps"), 0));
+                SDVariable mr = relu(sd, lin(hr, p, "pm"), 0);
+                SDVariable sr = softplus(sd, relu(sd, lin(hr, p, "ps"), 0));
                 zr = sample(sd, mr, sr, slice(n, 2 * frames + t));
             }
         }
         SDVariable rollout = stop(sd, sd.stack(2, roll.toArray(new SDVariable[0])));
-        return sd.concat(1, sd.stack(2, zs.toArray(new SDVariable[0])), sd.stack(2, hs.toArray(new SDVariable[0])),
-                sd.stack(2, kls.toArray(new SDVariable[0])), rollout);                    // [B, 4D, T]
+        // [B, 4, D, T] → [B, 4D, T] (= concatenation along dim 1): M2.1's concat gradient gave NaN from the second
+        // backward pass of a SameDiffVertex on (measured, RssmGradientTest), stack/reshape do not
+        SDVariable blocks = sd.stack(1, sd.stack(2, zs.toArray(new SDVariable[0])), sd.stack(2, hs.toArray(new SDVariable[0])),
+                sd.stack(2, kls.toArray(new SDVariable[0])), rollout);
+        return blocks.reshape(-1, 4L * d, frames);
     }
 
     /** Deterministic step: x = ReLU(W[z, a] + b), h' = GRUCell(x, h) (PyTorch gate order r, z, n). */
     private SDVariable step(SameDiff sd, Map<String, SDVariable> p, SDVariable z, SDVariable a, SDVariable h) {
-        SDVariable x = sd.nn().relu(lin(sd.concat(1, z, a), p, "r"), 0);
+        SDVariable x = relu(sd, lin2(z, a, p, "r", (long) d + actionDim), 0);
         SDVariable gi = x.mmul(p.get("gWi")).add(p.get("gbi"));
         SDVariable gh = h.mmul(p.get("gWh")).add(p.get("gbh"));
         SDVariable r = sd.nn().sigmoid(gate(gi, 0).add(gate(gh, 0)));
@@ -175,6 +178,17 @@ public class RssmVertex extends SameDiffVertex implements PytorchInit.Initialisa
 
     private static SDVariable stop(SameDiff sd, SDVariable x) { return new StopGradient(sd, x).outputVariable(); }
 
+    private static SDVariable relu(SameDiff sd, SDVariable x, double cutoff) {
+        return sd.nn().relu(x, cutoff);
+    }
+
+    /** Linear on the concatenation [x, y] (x has D features) without a concat op: x·W[:D] + y·W[D:] + b. */
+    private SDVariable lin2(SDVariable x, SDVariable y, Map<String, SDVariable> p, String k, long rows) {
+        SDVariable w = p.get(k + "W");
+        SDVariable wx = w.get(SDIndex.interval(0L, (long) d), SDIndex.all()), wy = w.get(SDIndex.interval((long) d, rows), SDIndex.all());
+        return x.mmul(wx).add(y.mmul(wy)).add(p.get(k + "b"));
+    }
+
     private static SDVariable lin(SDVariable x, Map<String, SDVariable> p, String k) {
         return x.mmul(p.get(k + "W")).add(p.get(k + "b"));
     }
@@ -189,7 +203,27 @@ public class RssmVertex extends SameDiffVertex implements PytorchInit.Initialisa
     @Override
     public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(org.deeplearning4j.nn.graph.ComputationGraph graph, String name,
             int idx, INDArray paramsView, boolean initializeParams, org.nd4j.linalg.api.buffer.DataType dataType) {
-        return ExactGradientVertex.of(this, graph, name, idx, paramsView, initializeParams, dataType);
+        setName(name);
+        return new Runtime(this, graph, name, idx, paramsView, initializeParams, dataType);
+    }
+
+    /**
+     * M2.1: from the second backward pass on, this vertex's gradients came out NaN (the first pass matches finite
+     * differences; the forward pass stays right). The cached gradient session is the culprit: a fresh session per
+     * backward pass gives the right gradient every time (RssmGradientTest.repeatedBackwardPassesAgree).
+     */
+    static final class Runtime extends ExactGradientVertex {
+        Runtime(SameDiffVertex config, org.deeplearning4j.nn.graph.ComputationGraph graph, String name, int index, INDArray paramsView,
+                boolean initParams, org.nd4j.linalg.api.buffer.DataType dataType) {
+            super(config, graph, name, index, paramsView, initParams, dataType);
+        }
+
+        @Override
+        public org.nd4j.common.primitives.Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray[]> doBackward(boolean tbptt,
+                org.deeplearning4j.nn.workspace.LayerWorkspaceMgr workspaceMgr) {
+            sameDiff = null;                        // doBackward re-runs doInit()
+            return super.doBackward(tbptt, workspaceMgr);
+        }
     }
 
     @Override
