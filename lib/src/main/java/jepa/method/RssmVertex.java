@@ -108,25 +108,32 @@ public class RssmVertex extends SameDiffVertex implements PytorchInit.Initialisa
         SDVariable h1 = slice(e, 0);
         SDVariable mu0 = relu(sd, lin(h1, p, "pm"), 0);
         SDVariable s0 = softplus(sd, relu(sd, lin(h1, p, "ps"), 0));              // no min_var on the initial prior
-        List<SDVariable> zs = new ArrayList<>(), hs = new ArrayList<>(), kls = new ArrayList<>(), roll = new ArrayList<>();
-        SDVariable z = sample(sd, mu0, s0, slice(n, 0));
-        SDVariable h = h1;
-        zs.add(z);
-        hs.add(h);
-        kls.add(h.mul(0.0));
+        // the recurrence needs only the posterior (its sample is the next GRU input); the prior heads, the prior
+        // samples to decode and the KL are computed once after the loop on all 16 beliefs (fewer SameDiff ops)
+        List<SDVariable> hs = new ArrayList<>(), mqs = new ArrayList<>(), sqs = new ArrayList<>(), roll = new ArrayList<>();
+        SDVariable z0 = sample(sd, mu0, s0, slice(n, 0));
+        SDVariable z = z0, h = h1;
         for (int t = 1; t < frames; t++) {
             h = step(sd, p, z, slice(a, t - 1), h);
-            SDVariable mp = relu(sd, lin(h, p, "pm"), 0);
-            SDVariable sp = softplus(sd, relu(sd, lin(h, p, "ps"), 0)).add(minVar);
             SDVariable et = slice(e, t);
             SDVariable mq = relu(sd, lin(relu(sd, lin2(et, h, p, "qm1", 2L * d), 0), p, "qm2"), 0);
             SDVariable sq = softplus(sd, relu(sd, lin(relu(sd, lin2(et, h, p, "qs1", 2L * d), 0), p, "qs2"), 0)).add(minVar);
-            kls.add(kl(sd, mp, sp, mq, sq));
-            zs.add(sample(sd, mp, sp, slice(n, t)));
             hs.add(h);
+            mqs.add(mq);
+            sqs.add(sq);
             // the next GRU input; none after the last step (an unused variable would become a second SameDiff loss)
             if (t < frames - 1) z = sample(sd, mq, sq, slice(n, frames + t));
         }
+        int steps = frames - 1;
+        SDVariable hAll = rows(sd, hs), mq = rows(sd, mqs), sq = rows(sd, sqs);                  // [S·B, D], row s·B + b
+        SDVariable mp = relu(sd, lin(hAll, p, "pm"), 0);
+        SDVariable sp = softplus(sd, relu(sd, lin(hAll, p, "ps"), 0)).add(minVar);
+        SDVariable nPrior = n.get(SDIndex.all(), SDIndex.all(), SDIndex.interval(1, frames)).permute(2, 0, 1).reshape(-1, d);
+        SDVariable zPrior = series(sample(sd, mp, sp, nPrior), steps);                             // [B, D, S]
+        SDVariable klAll = series(kl(sd, mp, sp, mq, sq), steps);
+        SDVariable zBlock = sd.concat(2, z0.reshape(-1, d, 1), zPrior);
+        SDVariable hBlock = sd.concat(2, h1.reshape(-1, d, 1), series(hAll, steps));
+        SDVariable klBlock = sd.concat(2, h1.mul(0.0).reshape(-1, d, 1), klAll);
         // predict_sequence: prior samples, softplus std without min_var
         SDVariable hr = h1, zr = sample(sd, mu0, s0, slice(n, 2 * frames));
         roll.add(hr);
@@ -140,11 +147,17 @@ public class RssmVertex extends SameDiffVertex implements PytorchInit.Initialisa
             }
         }
         SDVariable rollout = stop(sd, sd.stack(2, roll.toArray(new SDVariable[0])));
-        // [B, 4, D, T] → [B, 4D, T] (= concatenation along dim 1): M2.1's concat gradient gave NaN from the second
-        // backward pass of a SameDiffVertex on (measured, RssmGradientTest), stack/reshape do not
-        SDVariable blocks = sd.stack(1, sd.stack(2, zs.toArray(new SDVariable[0])), sd.stack(2, hs.toArray(new SDVariable[0])),
-                sd.stack(2, kls.toArray(new SDVariable[0])), rollout);
-        return blocks.reshape(-1, 4L * d, frames);
+        return sd.concat(1, zBlock, hBlock, klBlock, rollout);                                    // [B, 4D, T]
+    }
+
+    /** [B, D] per step → [S·B, D] (row s·B + b). */
+    private SDVariable rows(SameDiff sd, List<SDVariable> perStep) {
+        return sd.stack(0, perStep.toArray(new SDVariable[0])).reshape(-1, d);                    // [S, B, D] → [S·B, D]
+    }
+
+    /** [S·B, D] (row s·B + b) → [B, D, S]. */
+    private SDVariable series(SDVariable r, int steps) {
+        return r.reshape(steps, -1, d).permute(1, 2, 0);
     }
 
     /** Deterministic step: x = ReLU(W[z, a] + b), h' = GRUCell(x, h) (PyTorch gate order r, z, n). */

@@ -19,7 +19,7 @@ class RssmBench {
         Nd4j.getRandom().setSeed(1);
         INDArray frames = Nd4j.randn(DataType.FLOAT, b, 784, 17), actions = Nd4j.randn(DataType.FLOAT, b, 2, 16);
         MultiDataSet mds = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[]{frames, actions}, new INDArray[]{Rssm.targets(frames, true)});
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < Integer.getInteger("rssm.bench.steps", 4); i++) {
             long t0 = System.nanoTime();
             cg.fit(mds);
             double s = (System.nanoTime() - t0) / 1e9;
