@@ -39,9 +39,17 @@ public interface Method {
     }
 
     default JepaNetwork build(JepaParams p, int dots, TrainConfig t, int stepsPerEpoch) {
-        return JepaNetwork.build(p, lossLayer(p, dots), nb -> configureOptimiser(nb, t, stepsPerEpoch),
+        JepaNetwork net = JepaNetwork.build(p, lossLayer(p, dots), nb -> configureOptimiser(nb, t, stepsPerEpoch),
                 org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        configure(net.graph());
+        return net;
     }
+
+    /**
+     * Training hooks that are not part of the saved configuration (listeners, e.g. RSSM's global-norm clipping):
+     * called on every graph that will be trained, after building AND after restoring a checkpoint.
+     */
+    default void configure(org.deeplearning4j.nn.graph.ComputationGraph cg) {}
 
     /** The method named in the config (not center, which has no network). */
     static Method of(MethodConfig m) {
@@ -51,6 +59,7 @@ public interface Method {
             case MethodConfig.IDM -> new Idm(m.actionCoeff());
             case MethodConfig.SUPERVISED -> new Supervised();
             case MethodConfig.RANDOM -> new RandomInit();
+            case MethodConfig.RSSM -> new Rssm(new RssmParams(m.rssmLearningRate(), m.rssmMinVar(), m.rssmFreeNats()), m.sumChannels());
             default -> throw new IllegalArgumentException("method " + m.name() + " has no network");
         };
     }

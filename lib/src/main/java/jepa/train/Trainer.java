@@ -101,6 +101,7 @@ public final class Trainer {
                 return new Outcome(state.status(), state.reason(), state.epochsDone(), state.steps(), state.seconds(), 0, net.numParams());
             }
             net = new JepaNetwork(ModelSerializer.restoreComputationGraph(modelFile().toFile(), true), params);
+            method.configure(net.graph());           // listeners are not in the checkpoint
             CsvLog.truncate(dir.resolve("curves.csv"), 0, state.steps());
             CsvLog.truncate(dir.resolve("diagnostics.csv"), 0, state.epochsDone());
             log.accept(String.format(Locale.ROOT, "[train %s] resuming after epoch %d (step %d of %d)", method.name(), state.epochsDone(), state.steps(), total));
