@@ -93,5 +93,9 @@ class JepaConfigTest {
         assertEquals(10_000, paper.dataset().test());
         assertTrue(quick.dataset().train() < 10_000);
         assertEquals(java.util.List.of("changing", "fixed"), quick.sweep().noiseTemporals());
+        JepaConfig fig3 = JepaConfig.load(root.resolve("conf/sweeps/paper-fig3.conf"), List.of());
+        assertEquals(1_000_000, fig3.dataset().train(), "includes paper.conf");
+        assertEquals(2 * 2 * 7 * (5 * 3 + 1), SweepGrid.expand(fig3).size());
+        assertEquals(3, JepaConfig.load(root.resolve("conf/sweeps/paper-table1.conf"), List.of()).world().dots());
     }
 }
