@@ -2,7 +2,6 @@ package jepa.nn;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -15,7 +14,7 @@ import java.util.Map;
  * Sums the (already normalised) channels of a frame time series into one (reference §1.8: a 1-channel model on the
  * 3-dot world). Input [B, C·P, T] with channel-major features (c·P + pixel), output [B, P, T]. No parameters.
  */
-public class ChannelSum extends SameDiffVertex {
+public class ChannelSum extends ExactSameDiffVertex {
     // DL4J serialises configurations with Jackson via bean accessors: private fields need @JsonProperty
     @JsonProperty private int channels;
     @JsonProperty private int pixels;
@@ -45,13 +44,6 @@ public class ChannelSum extends SameDiffVertex {
 
     private SDVariable slice(SDVariable x, int c) {
         return x.get(SDIndex.all(), SDIndex.interval((long) c * pixels, (long) (c + 1) * pixels), SDIndex.all());
-    }
-
-    // M2.1: the stock SameDiffGraphVertex doubles the gradient (see ExactGradientVertex)
-    @Override
-    public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(org.deeplearning4j.nn.graph.ComputationGraph graph, String name,
-            int idx, INDArray paramsView, boolean initializeParams, org.nd4j.linalg.api.buffer.DataType dataType) {
-        return ExactGradientVertex.of(this, graph, name, idx, paramsView, initializeParams, dataType);
     }
 
     @Override

@@ -2,7 +2,6 @@ package jepa.nn;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -30,7 +29,7 @@ import java.util.SplittableRandom;
  * weight_ih_l&lt;l&gt;ᵀ, {@code Wh<l>} [H, 3H] = weight_hh_l&lt;l&gt;ᵀ, {@code bi<l>} [1, 3H] = bias_ih, {@code bh<l>} [1, 3H]
  * = bias_hh.
  */
-public class Gru extends SameDiffVertex implements PytorchInit.Initialisable {
+public class Gru extends ExactSameDiffVertex implements PytorchInit.Initialisable {
     // DL4J serialises configurations with Jackson via bean accessors: private fields need @JsonProperty
     @JsonProperty private int hidden;
     @JsonProperty private int layers;
@@ -108,13 +107,6 @@ public class Gru extends SameDiffVertex implements PytorchInit.Initialisable {
 
     private SDVariable gate(SDVariable g, int k) {
         return g.get(SDIndex.all(), SDIndex.interval((long) k * hidden, (long) (k + 1) * hidden));
-    }
-
-    // M2.1: the stock SameDiffGraphVertex doubles the gradient (see ExactGradientVertex)
-    @Override
-    public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(org.deeplearning4j.nn.graph.ComputationGraph graph, String name,
-            int idx, INDArray paramsView, boolean initializeParams, org.nd4j.linalg.api.buffer.DataType dataType) {
-        return ExactGradientVertex.of(this, graph, name, idx, paramsView, initializeParams, dataType);
     }
 
     @Override

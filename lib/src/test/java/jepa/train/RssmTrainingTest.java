@@ -32,18 +32,9 @@ class RssmTrainingTest {
     static final String[] TINY = {"method.name=rssm", "method.width=1", "method.embedding=8", "train.batch-size=4",
             "train.log-every=1", "noise.alpha=0.5", "method.rssm.learning-rate=0.003", "train.warmup-epochs=0"};
 
-    private static Trainer trainer(TinyWorld data, Path dir) {
-        JepaConfig c = data.cfg;
-        JepaParams p = new JepaParams(c.world().dots(), false, c.method().width(), c.method().embedding(), c.method().gruLayers(), c.train().seed());
-        return new Trainer(Method.of(c.method()), p, c.train(), c.world().dots(), dir, s -> {});
-    }
+    private static Trainer trainer(TinyWorld data, Path dir) { return TrainerTest.trainer(data, dir); }
 
-    private static List<Double> losses(Path dir) throws Exception {
-        List<Double> l = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("curves.csv")))
-            if (line.contains(",loss,")) l.add(Double.parseDouble(line.split(",")[2]));
-        return l;
-    }
+    private static List<Double> losses(Path dir) throws Exception { return TrainerTest.losses(dir); }
 
     @Test
     void trainsResumesRollsOutRepeatablyAndWritesAStrip() throws Exception {

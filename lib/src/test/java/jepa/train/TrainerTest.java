@@ -31,14 +31,13 @@ class TrainerTest {
         return l.toArray(String[]::new);
     }
 
-    private static Trainer trainer(TinyWorld data, Path dir) {
+    static Trainer trainer(TinyWorld data, Path dir) {
         JepaConfig c = data.cfg;
-        JepaParams p = new JepaParams(c.world().dots(), false, c.method().width(), c.method().embedding(), c.method().gruLayers(), c.train().seed());
-        return new Trainer(Method.of(c.method()), p, c.train(), c.world().dots(), dir, s -> {});
+        return new Trainer(Method.of(c.method()), JepaParams.of(c.method(), c.world(), c.train().seed()), c.train(), c.world().dots(), dir, s -> {});
     }
 
     /** loss per step from curves.csv */
-    private static List<Double> losses(Path dir) throws Exception {
+    static List<Double> losses(Path dir) throws Exception {
         List<Double> l = new ArrayList<>();
         for (String line : Files.readAllLines(dir.resolve("curves.csv")))
             if (line.contains(",loss,")) l.add(Double.parseDouble(line.split(",")[2]));
