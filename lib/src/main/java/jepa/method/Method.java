@@ -31,6 +31,9 @@ public interface Method {
     /** The loss layer's labels for a batch. */
     INDArray labels(Batch b);
 
+    /** Called once a run finished training, with the diagnostics batch: a place for per-run artefacts. */
+    default void afterTraining(JepaNetwork net, Batch diagnostics, java.nio.file.Path runDir) {}
+
     /** Loss terms worth a progress line besides the total (empty by default). */
     default Map<String, Double> terms(JepaNetwork net, Batch b) { return Map.of(); }
 

@@ -151,6 +151,12 @@ public final class Rssm implements Method {
     }
 
     /** Writes a PNG strip for the first {@code rows} sequences of {@code b}: input frames above decoded frames. */
+    /** The run's reconstruction strip (inputs over decoded frames of 4 sequences): {@code reconstructions.png}. */
+    @Override
+    public void afterTraining(JepaNetwork net, Batch diagnostics, Path runDir) {
+        writeStrip(net, diagnostics, Math.min(4, diagnostics.size()), runDir.resolve("reconstructions.png"));
+    }
+
     public void writeStrip(JepaNetwork net, Batch b, int rows, Path png) {
         INDArray in = labels(b);                                                                     // [B, C'·784, T]
         long n = in.size(0), t = in.size(2), c = in.size(1) / JepaNetwork.PIXELS;

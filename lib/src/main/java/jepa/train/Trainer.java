@@ -152,6 +152,7 @@ public final class Trainer {
             log.accept(String.format(Locale.ROOT, "[train %s] epoch %d/%d done in %.1f s, checkpoint written", method.name(), epoch + 1, epochs, epochSeconds));
             if (stepsThisEpoch == 0) throw new IllegalStateException("epoch " + epoch + " had no batches");
         }
+        if (source.diagnosticsBatch() != null) method.afterTraining(net, source.diagnosticsBatch(), dir);
         state = new RunState(state.epochsDone(), step, "finished", "", seconds);
         state.write(dir);
         long trained = step * cfg.batchSize();

@@ -48,6 +48,8 @@ class RssmTrainingTest {
         System.out.println("rssm losses " + l);
         assertTrue((l.get(4) + l.get(5)) / 2 < (l.get(0) + l.get(1)) / 2, "loss should fall: " + l);
         assertTrue(Files.readString(dir.resolve("curves.csv")).contains(",rec,"), "reconstruction term logged");
+        BufferedImage strip = ImageIO.read(dir.resolve("reconstructions.png").toFile());
+        assertEquals(jepa.analysis.ReconstructionStrip.height(4, 28), strip.getHeight(), "the run's strip: inputs over decoded frames of 4 sequences, written after training");
 
         // a finished run asked for one more epoch resumes from its checkpoint (listener re-attached by configure)
         o.set(o.size() - 1, "train.epochs=4");
