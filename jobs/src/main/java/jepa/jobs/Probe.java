@@ -9,7 +9,6 @@ import jepa.method.Center;
 import jepa.method.JepaNetwork;
 import jepa.method.JepaParams;
 import jepa.method.ProbeLoss;
-import jepa.probe.AdamProbeParams;
 import jepa.probe.LinearProbe;
 import jepa.probe.MetricRow;
 import jepa.probe.ProbeData;
@@ -28,7 +27,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -77,20 +75,26 @@ public final class Probe {
             JavaRDD<Rep> train = representations(spark, cfg, norm, model, "probe_train").cache();
             ProbeConfig pc = cfg.probe();
             int d = cfg.method().embedding(), k = 2 * cfg.world().dots();
-            LinearProbe rollout = pc.solver().equals(ProbeConfig.EXACT) ? LinearProbe.of(SparkProbe.fitExact(spark, train, 17, d, k, false))
-                    : LinearProbe.fitAdam(toProbeData(train.collect(), 17, d, cfg.world().dots()), AdamProbeParams.of(pc.lr(), pc.epochs(), pc.batchSize(), cfg.train().seed()));
-            LinearProbe encoder = pc.solver().equals(ProbeConfig.EXACT) ? LinearProbe.of(SparkProbe.fitExact(spark, train, 17, d, k, true))
-                    : LinearProbe.fitAdam(SingleNodeRun.firstStep(toProbeData(train.collect(), 17, d, cfg.world().dots())), AdamProbeParams.of(pc.lr(), pc.epochs(), pc.batchSize(), cfg.train().seed()));
+            LinearProbe rollout, encoder;
+            if (pc.solver().equals(ProbeConfig.EXACT)) {   // distributed least squares over the whole split
+                rollout = LinearProbe.of(SparkProbe.fitExact(spark, train, 17, d, k, false));
+                encoder = LinearProbe.of(SparkProbe.fitExact(spark, train, 17, d, k, true));
+            } else {                                        // the reference's Adam probe runs on the driver
+                ProbeData all = toProbeData(train.collect(), 17, d, cfg.world().dots());
+                rollout = SingleNodeRun.fitProbe(all, pc, cfg.train().seed());
+                encoder = SingleNodeRun.fitProbe(SingleNodeRun.firstStep(all), pc, cfg.train().seed());
+            }
             rows.addAll(ProbeEvaluation.evaluate(rollout, test, ProbeEvaluation.ROLLOUT, pc.solver()));
             // the probe's own fit error on (up to 10k sequences of) probe-train: for model selection, never the test split
             rows.addAll(ProbeEvaluation.evaluate(rollout, toProbeData(train.take(10_000), 17, d, cfg.world().dots()), ProbeEvaluation.ROLLOUT_TRAIN, pc.solver()));
             train.unpersist();
             rows.addAll(ProbeEvaluation.evaluate(encoder, SingleNodeRun.firstStep(test), ProbeEvaluation.ENCODER, pc.solver()));
+            JepaNetwork net = new JepaNetwork(Models.restore(model), params(cfg));
             if (cfg.method().name().equals(MethodConfig.SUPERVISED)) {
-                INDArray w = ProbeLoss.probeWeights(Trainer.load(run.dir().resolve("model.zip")), JepaNetwork.LOSS);
+                INDArray w = ProbeLoss.probeWeights(net.graph(), JepaNetwork.LOSS);
                 rows.addAll(ProbeEvaluation.evaluate(LinearProbe.of(w.toDoubleMatrix()), test, ProbeEvaluation.ROLLOUT, "joint"));
             }
-            nParams = new JepaNetwork(Trainer.load(run.dir().resolve("model.zip")), params(cfg)).numParams();
+            nParams = net.numParams();
         }
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "metrics", Runs.metricRows(run, rows), Runs.METRICS);
         if (state == null)   // center: nothing was trained
@@ -136,8 +140,7 @@ public final class Probe {
                 }
                 if (pending.size() == batch || (!it.hasNext() && !pending.isEmpty())) {
                     Batch b = assembler.assemble(pending);
-                    ProbeData pd = net == null ? new ProbeData(Nd4j.zeros(b.size(), 17, 1), b.locations().permute(0, 2, 1).dup('c')
-                            .reshape('c', b.size(), 17, b.locations().size(1) / 2, 2)) : net.probeData(b);
+                    ProbeData pd = net == null ? ProbeData.targetsOnly(b.probeTargets()) : net.probeData(b);
                     float[] reps = pd.representations().dup('c').data().asFloat(), targets = pd.targets().dup('c').data().asFloat();
                     int rl = reps.length / b.size(), tl = targets.length / b.size();
                     for (int i = 0; i < b.size(); i++)

@@ -122,9 +122,7 @@ public final class JepaNetwork {
      */
     public jepa.probe.ProbeData probeData(jepa.train.Batch b) {
         INDArray reps = rollout(b.frames(), b.actions()).permute(0, 2, 1).dup('c');                   // [n, 17, D]
-        long n = b.size(), t = b.locations().size(2), k = b.locations().size(1);
-        INDArray targets = b.locations().permute(0, 2, 1).dup('c').reshape('c', n, t, k / 2, 2);    // [n, 17, dots, 2]
-        return new jepa.probe.ProbeData(reps, targets);
+        return new jepa.probe.ProbeData(reps, b.probeTargets());
     }
 
     /** Trainable parameters (PyTorch's n_params): DL4J's count minus the BatchNorm running mean/variance. */

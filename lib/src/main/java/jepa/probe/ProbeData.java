@@ -32,6 +32,11 @@ public record ProbeData(INDArray representations, INDArray targets) {
                 Nd4j.create(targets, new long[]{n, steps, dots, 2}, 'c'));
     }
 
+    /** Targets without representations (a zero 1-d placeholder per step): what the Center baseline is evaluated on. */
+    public static ProbeData targetsOnly(INDArray targets) {
+        return new ProbeData(Nd4j.zeros(targets.dataType(), targets.size(0), targets.size(1), 1), targets);
+    }
+
     public int sequences() { return (int) representations.size(0); }
     public int steps() { return (int) representations.size(1); }
     public int dim() { return (int) representations.size(2); }

@@ -8,4 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record Batch(INDArray frames, INDArray actions, INDArray locations) {
     public int size() { return (int) frames.size(0); }
+
+    /** The dot locations as probe targets: [n, 17, dots, 2]. */
+    public INDArray probeTargets() {
+        long n = size(), t = locations.size(2), k = locations.size(1);
+        return locations.permute(0, 2, 1).dup('c').reshape('c', n, t, k / 2, 2);
+    }
 }

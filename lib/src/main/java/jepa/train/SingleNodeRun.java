@@ -66,7 +66,8 @@ public final class SingleNodeRun {
         return new Result(o, rows);
     }
 
-    static LinearProbe fitProbe(ProbeData data, ProbeConfig pc, long seed) {
+    /** The configured solver in the lib: exact least squares, or the reference's Adam probe. */
+    public static LinearProbe fitProbe(ProbeData data, ProbeConfig pc, long seed) {
         return pc.solver().equals(ProbeConfig.EXACT) ? LinearProbe.fitLeastSquares(data, 0)
                 : LinearProbe.fitAdam(data, AdamProbeParams.of(pc.lr(), pc.epochs(), pc.batchSize(), seed));
     }
@@ -76,8 +77,7 @@ public final class SingleNodeRun {
         List<INDArray> reps = new ArrayList<>(), targets = new ArrayList<>();
         for (Iterator<Batch> it = split.inOrder(batch); it.hasNext(); ) {
             Batch b = it.next();
-            ProbeData p = net != null ? net.probeData(b) : new ProbeData(Nd4j.zeros(b.size(), 17, 1),
-                    b.locations().permute(0, 2, 1).dup('c').reshape('c', b.size(), 17, b.locations().size(1) / 2, 2));
+            ProbeData p = net != null ? net.probeData(b) : ProbeData.targetsOnly(b.probeTargets());
             reps.add(p.representations());
             targets.add(p.targets());
         }
