@@ -80,11 +80,6 @@ public final class DataFiles {
         }
     }
 
-    /** The path made absolute on its file system (e.g. file:/abs/data/x), as executors elsewhere need it. */
-    public String qualified(String path) {
-        return fs(path).makeQualified(new Path(path)).toString();
-    }
-
     public void delete(String path) {
         try {
             fs(path).delete(new Path(path), true);

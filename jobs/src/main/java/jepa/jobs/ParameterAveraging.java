@@ -17,7 +17,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -33,8 +35,9 @@ import static org.apache.spark.sql.functions.col;
  * Data-parallel training of one model with dl4j-spark's parameter averaging (train.parallel.mode =
  * parameter-averaging): every epoch, the split's sequences are dealt into full batches of train.batch-size in an order
  * that depends only on (train.seed, epoch), assembled on the executors, and fitted by workers that average parameters
- * and updater state every averaging-frequency steps. The batches are exported under the run folder (dl4j-spark's
- * export approach: a lost executor's tasks re-read them) and deleted after the epoch.
+ * and updater state every averaging-frequency steps. dl4j-spark's direct approach: the epoch's batches are persisted
+ * (memory, spilling to disk) and split into rounds; a lost executor's blocks and tasks are recomputed from the split's
+ * Parquet files. (The export approach refuses a local default file system on a cluster, so it would need HDFS.)
  */
 final class ParameterAveraging implements Trainer.EpochFitter {
     private static final StructType ASSIGNMENT = new StructType().add("seq_id", DataTypes.LongType, false)
@@ -44,17 +47,15 @@ final class ParameterAveraging implements Trainer.EpochFitter {
     private final JepaConfig cfg;
     private final Dataset<Row> rows;
     private final Normalization norm;
-    private final String exportDir;
     private final long[] seqIds;
     private final int workers, batch, batches;
     private SparkComputationGraph sparkNet;
 
-    ParameterAveraging(SparkSession spark, JepaConfig cfg, Dataset<Row> rows, Normalization norm, String exportDir) {
+    ParameterAveraging(SparkSession spark, JepaConfig cfg, Dataset<Row> rows, Normalization norm) {
         this.spark = spark;
         this.cfg = cfg;
         this.rows = rows;
         this.norm = norm;
-        this.exportDir = exportDir;
         this.batch = cfg.train().batchSize();
         int configured = cfg.parallel().workers();
         this.workers = configured > 0 ? configured : spark.sparkContext().defaultParallelism();
@@ -77,10 +78,11 @@ final class ParameterAveraging implements Trainer.EpochFitter {
     public Fitted fit(JepaNetwork net, int epoch) {
         if (sparkNet == null || sparkNet.getNetwork() != net.graph()) sparkNet = sparkNetwork(net);
         long before = net.graph().getConfiguration().getIterationCount();
+        JavaRDD<MultiDataSet> data = epochBatches(epoch);
         try {
-            sparkNet.fitMultiDataSet(epochBatches(epoch));
+            sparkNet.fitMultiDataSet(data);
         } finally {
-            new DataFiles(spark.sparkContext().hadoopConfiguration()).delete(exportDir);
+            data.unpersist(false);
         }
         return new Fitted(net.graph().getConfiguration().getIterationCount() - before, sparkNet.getScore());
     }
@@ -92,7 +94,8 @@ final class ParameterAveraging implements Trainer.EpochFitter {
                 .saveUpdater(true)                     // LARS momentum / Adam moments are averaged too
                 .workerPrefetchNumBatches(2)
                 .rngSeed(cfg.train().seed())
-                .exportDirectory(exportDir)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .storageLevel(StorageLevel.MEMORY_AND_DISK_SER())
                 .build();
         SparkComputationGraph s = new SparkComputationGraph(JavaSparkContext.fromSparkContext(spark.sparkContext()), net.graph(), tm);
         List<TrainingListener> listeners = new ArrayList<>(net.graph().getListeners() == null ? List.of() : net.graph().getListeners());

@@ -50,8 +50,7 @@ public final class Train {
             System.err.println(line);
         });
         Trainer.Outcome o = trainer.run(source, cfg.parallel().averaging() ? new ParameterAveraging(spark, cfg,
-                Datasets.split(spark, cfg, split), norm, new DataFiles(spark.sparkContext().hadoopConfiguration())
-                .qualified(run.dir().resolve("_export").toString())) : null);
+                Datasets.split(spark, cfg, split), norm) : null);
         Runs.writeTrainingTables(spark, cfg, run);
         Runs.writeRun(spark, cfg, run, o.status(), o.reason(), started, Runs.now(), o.numParams(), o.epochsDone(), o.steps(),
                 o.trainSeconds(), o.sequencesPerSecond());

@@ -15,13 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The train job with parameter averaging on local[2] (2 workers) against single-node training of the same model. */
@@ -74,7 +72,6 @@ class ParameterAveragingTest {
         assertEquals("parameter-averaging/finished/24/6", join(runs.get(1)), "each of 2 workers: 2 rounds of 2 steps an epoch");
         assertEquals(6L, Sql.query(spark, dir.toString(), "SELECT * FROM curves WHERE term = 'loss' AND run_id = '" + Runs.of(averaged).id() + "'").count(),
                 "a loss point per epoch");
-        assertFalse(Files.exists(Runs.of(averaged).dir().resolve("_export")), "exported batches are deleted");
     }
 
     private static String join(Row r) { return r.get(0) + "/" + r.get(1) + "/" + r.get(2) + "/" + r.get(3); }
