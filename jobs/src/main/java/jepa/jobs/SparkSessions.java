@@ -24,7 +24,10 @@ public final class SparkSessions {
             b.config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"))
                     .config("spark.driver.host", conf.get("spark.driver.host", "127.0.0.1"))
                     .config("spark.driver.bindAddress", conf.get("spark.driver.bindAddress", "127.0.0.1"))
-                    .config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions", "4"));
+                    .config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions", "4"))
+                    // a training task can starve the heartbeat thread on a busy laptop: 120 s made local[*] drop its
+                    // only executor (and re-run its tasks) while the machine was oversubscribed
+                    .config("spark.network.timeout", conf.get("spark.network.timeout", "600s"));
         }
         SparkSession spark = b.getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
