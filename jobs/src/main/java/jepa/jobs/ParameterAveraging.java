@@ -20,6 +20,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -42,6 +43,8 @@ import static org.apache.spark.sql.functions.col;
 final class ParameterAveraging implements Trainer.EpochFitter {
     private static final StructType ASSIGNMENT = new StructType().add("seq_id", DataTypes.LongType, false)
             .add("batch", DataTypes.IntegerType, false).add("pos", DataTypes.IntegerType, false);
+
+    static final int MAX_PARTITION_BATCHES = 256;
 
     private final SparkSession spark;
     private final JepaConfig cfg;
@@ -95,6 +98,7 @@ final class ParameterAveraging implements Trainer.EpochFitter {
                 .workerPrefetchNumBatches(2)
                 .rngSeed(cfg.train().seed())
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .repartionData(Repartition.NumPartitionsWorkersDiffers)
                 .storageLevel(StorageLevel.MEMORY_AND_DISK_SER())
                 .build();
         SparkComputationGraph s = new SparkComputationGraph(JavaSparkContext.fromSparkContext(spark.sparkContext()), net.graph(), tm);
@@ -115,9 +119,12 @@ final class ParameterAveraging implements Trainer.EpochFitter {
         }
         List<Row> assignment = new ArrayList<>(batches * batch);
         for (int i = 0; i < batches * batch; i++) assignment.add(RowFactory.create(order[i], i / batch, i % batch));
-        int partitions = Math.min(batches, Math.max(workers * 4, batches / 64));      // ≤ ~64 batches a partition
+        // one partition per worker: dl4j-spark's balanced split then gives each worker its share of every round
+        // without a shuffle per round; beyond MAX_PARTITION_BATCHES batches a worker (~1 GB at batch 64), more
+        // partitions, which dl4j-spark repartitions per round
+        int partitions = Math.min(batches, batches <= workers * MAX_PARTITION_BATCHES ? workers : (batches + MAX_PARTITION_BATCHES - 1) / MAX_PARTITION_BATCHES);
         Dataset<Row> dealt = rows.join(spark.createDataFrame(assignment, ASSIGNMENT), "seq_id")
-                .repartition(partitions, col("batch")).sortWithinPartitions("batch", "pos");
+                .repartitionByRange(partitions, col("batch")).sortWithinPartitions("batch", "pos");
         return dealt.select("batch", "frames", "locations", "actions").javaRDD()
                 .mapPartitions(new Assemble(cfg.method(), cfg.world(), norm));
     }
