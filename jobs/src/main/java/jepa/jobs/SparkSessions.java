@@ -13,7 +13,13 @@ public final class SparkSessions {
         String master = masterOverride != null ? masterOverride : conf.get("spark.master", cfg.spark().master());
         SparkSession.Builder b = SparkSession.builder().appName("jepa " + appName).master(master)
                 .config("spark.sql.parquet.compression.codec", codec(cfg))
-                .config("spark.sql.session.timeZone", "UTC");
+                .config("spark.sql.session.timeZone", "UTC")
+                // one ND4J (OpenMP) thread per task core: tasks share an executor's cores
+                .config("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1")));
+        if (cfg.parallel().averaging() && appName.equals("train"))
+            // parameter averaging ships INDArrays (batches, parameters, updater state): Kryo with ND4J's registrator
+            b.config("spark.serializer", conf.get("spark.serializer", "org.apache.spark.serializer.KryoSerializer"))
+                    .config("spark.kryo.registrator", conf.get("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator"));
         if (master.startsWith("local")) {
             b.config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"))
                     .config("spark.driver.host", conf.get("spark.driver.host", "127.0.0.1"))

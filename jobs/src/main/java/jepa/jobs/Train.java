@@ -15,9 +15,9 @@ import java.sql.Timestamp;
 import java.util.Map;
 
 /**
- * The {@code train} job: one method on one node (the driver) over the dataset's training split (supervised: the
- * probe-train split, as the reference), with a checkpoint per epoch that a re-run resumes from. Writes the run's
- * rows in runs, curves and diagnostics.
+ * The {@code train} job: one method over the dataset's training split (supervised: the probe-train split, as the
+ * reference), on the driver or data-parallel over the executors ({@link ParameterAveraging}, train.parallel), with a
+ * checkpoint per epoch that a re-run resumes from. Writes the run's rows in runs, curves and diagnostics.
  */
 public final class Train {
     private static final Logger LOG = LoggerFactory.getLogger(Train.class);
@@ -49,7 +49,8 @@ public final class Train {
             LOG.info(line);
             System.err.println(line);
         });
-        Trainer.Outcome o = trainer.run(source);
+        Trainer.Outcome o = trainer.run(source, cfg.parallel().averaging() ? new ParameterAveraging(spark, cfg,
+                Datasets.split(spark, cfg, split), norm) : null);
         Runs.writeTrainingTables(spark, cfg, run);
         Runs.writeRun(spark, cfg, run, o.status(), o.reason(), started, Runs.now(), o.numParams(), o.epochsDone(), o.steps(),
                 o.trainSeconds(), o.sequencesPerSecond());

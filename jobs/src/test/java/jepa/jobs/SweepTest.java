@@ -47,7 +47,8 @@ class SweepTest extends SparkTest {
 
     @Test
     void aDivergingRunIsRecordedAsFailedAndTheSweepGoesOn() {
-        JepaConfig cfg = config("train.base-lr=1e30", "train.eta=1e30", "sweep.methods=[vicreg,center]", "sweep.noise-temporals=[changing]");
+        JepaConfig cfg = config("train.base-lr=1e30", "train.eta=1e30", "sweep.centres=config", "sweep.methods=[vicreg,center]",
+                "sweep.noise-temporals=[changing]");
         String out = Sweep.sweep(spark, cfg);
         assertTrue(out.contains("2 runs done") && out.contains("(1 failed)"), out);
         List<Row> runs = sql("SELECT method, status, reason FROM runs ORDER BY method");

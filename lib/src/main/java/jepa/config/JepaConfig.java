@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * before any job starts.
  */
 public record JepaConfig(String dataRoot, SparkConfig spark, WorldConfig world, NoiseConfig noise, DatasetConfig dataset,
-                         MethodConfig method, TrainConfig train, ProbeConfig probe, BenchConfig bench, SweepConfig sweep, Config raw) {
+                         MethodConfig method, TrainConfig train, ParallelConfig parallel, ProbeConfig probe, BenchConfig bench, SweepConfig sweep, Config raw) {
 
     private static final String DEFAULTS = "jepa-defaults.conf";
 
@@ -51,7 +51,7 @@ public record JepaConfig(String dataRoot, SparkConfig spark, WorldConfig world, 
     /** Builds and validates the records from a fully merged config. */
     public static JepaConfig fromConfig(Config c) {
         return new JepaConfig(Check.string(c, "data-root"), SparkConfig.from(c), WorldConfig.from(c), NoiseConfig.from(c),
-                DatasetConfig.from(c), MethodConfig.from(c), TrainConfig.from(c), ProbeConfig.from(c), BenchConfig.from(c), SweepConfig.from(c), c);
+                DatasetConfig.from(c), MethodConfig.from(c), TrainConfig.from(c), ParallelConfig.from(c), ProbeConfig.from(c), BenchConfig.from(c), SweepConfig.from(c), c);
     }
 
     /** Rebuilds a config from its {@link #render() rendering} (a snapshot stored beside outputs). */

@@ -1,14 +1,20 @@
 package jepa.config;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Expands a sweep into runs, each a list of key=value overrides on the base config. Hyper-parameter samples are
- * drawn log-uniformly within ×/÷ spread of the base value, from a stream seeded by (search-seed, cell, sample), so
+ * Expands a sweep into runs, each a list of key=value overrides on the base config. A search key's centre in a cell is
+ * the reference's best value for that cell (sweep.centres = reference, {@link BestHparams}; the configured value where
+ * the reference has no such cell or key) or the configured value; with no samples the runs use the centres, else
+ * samples are drawn log-uniformly within ×/÷ spread of them, from a stream seeded by (search-seed, cell, sample), so
  * the same sweep always expands to the same runs; seeds share a sample (mean ± std over seeds per configuration).
+ * A search key only varies for the methods it belongs to (e.g. method.rssm.* for rssm, train.base-lr for the LARS
+ * methods).
  */
 public final class SweepGrid {
     private SweepGrid() {}
@@ -23,10 +29,11 @@ public final class SweepGrid {
                     for (double alpha : s.alphas())
                         for (String method : s.methods()) {
                             cell++;
-                            boolean searched = s.samples() > 0 && !method.equals(MethodConfig.CENTER) && !method.equals(MethodConfig.RANDOM);
-                            int samples = searched ? s.samples() : 1;
+                            boolean trained = !method.equals(MethodConfig.CENTER) && !method.equals(MethodConfig.RANDOM);
+                            Map<String, Double> centres = trained ? centres(base, world, kind, temporal, alpha, method) : Map.of();
+                            int samples = trained && s.samples() > 0 ? s.samples() : 1;
                             for (int k = 0; k < samples; k++) {
-                                List<String> hp = searched ? sample(base, s, cell, k) : List.of();
+                                List<String> hp = s.samples() > 0 ? sample(centres, s, cell, k) : fixed(base, centres);
                                 List<Long> seeds = method.equals(MethodConfig.CENTER) ? List.of(s.seeds().get(0)) : s.seeds();
                                 for (long seed : seeds) {
                                     List<String> o = new ArrayList<>(List.of("world.kind=" + world, "noise.kind=" + kind,
@@ -39,14 +46,34 @@ public final class SweepGrid {
         return runs;
     }
 
-    private static List<String> sample(JepaConfig base, SweepConfig s, int cell, int k) {
+    /** The method's search keys and their centres in this cell (insertion order = sweep.search-keys). */
+    static Map<String, Double> centres(JepaConfig base, String world, String kind, String temporal, double alpha, String method) {
+        Map<String, Double> c = new LinkedHashMap<>();
+        for (String key : base.sweep().searchKeys()) {
+            if (!BestHparams.applies(method, key)) continue;
+            if (!base.raw().hasPath(key)) throw new ConfigError("sweep.search-keys: unknown key " + key);
+            double configured = base.raw().getDouble(key);
+            c.put(key, base.sweep().centres().equals(SweepConfig.REFERENCE)
+                    ? BestHparams.centre(world, kind, temporal, alpha, method, key).orElse(configured) : configured);
+        }
+        return c;
+    }
+
+    /** Without samples: the centres that differ from the configured values. */
+    private static List<String> fixed(JepaConfig base, Map<String, Double> centres) {
+        List<String> o = new ArrayList<>();
+        centres.forEach((key, v) -> { if (v != base.raw().getDouble(key)) o.add(key + "=" + format(v)); });
+        return o;
+    }
+
+    private static List<String> sample(Map<String, Double> centres, SweepConfig s, int cell, int k) {
         SplittableRandom rng = new SplittableRandom(s.searchSeed() * 1_000_003L + cell * 1_009L + k);
         List<String> o = new ArrayList<>();
-        for (String key : s.searchKeys()) {
-            double centre = base.raw().getDouble(key);
-            double v = centre * Math.exp((2 * rng.nextDouble() - 1) * Math.log(s.spread()));
-            o.add(key + "=" + String.format(Locale.ROOT, "%.6g", v));
+        for (Map.Entry<String, Double> e : centres.entrySet()) {
+            o.add(e.getKey() + "=" + format(e.getValue() * Math.exp((2 * rng.nextDouble() - 1) * Math.log(s.spread()))));
         }
         return o;
     }
+
+    private static String format(double v) { return String.format(Locale.ROOT, "%.6g", v); }
 }

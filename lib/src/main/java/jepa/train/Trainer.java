@@ -49,6 +49,25 @@ public final class Trainer {
         Batch diagnosticsBatch();
     }
 
+    /**
+     * Fits whole epochs somewhere else: the jobs' data-parallel training (parameter averaging over Spark executors).
+     * The trainer keeps what it does for single-node runs (checkpoints, resume, divergence guard, curves,
+     * diagnostics); the batch source then only gives the diagnostics batch.
+     */
+    public interface EpochFitter {
+        /** Data-parallel workers: a step fits batch-size sequences on each. */
+        int workers();
+
+        /** Each worker's optimiser steps in one epoch (what the learning-rate schedule counts). */
+        int stepsPerEpoch();
+
+        /** Fits epoch {@code epoch} (0-based) into net's parameters and updater state. */
+        Fitted fit(JepaNetwork net, int epoch);
+
+        /** steps: each worker's optimiser steps; loss: the workers' mean score of the epoch's last averaging round. */
+        record Fitted(long steps, double loss) {}
+    }
+
     /** How a run ended. status: finished | failed. */
     public record Outcome(String status, String reason, int epochsDone, long steps, double trainSeconds, double sequencesPerSecond,
                           long numParams) {
@@ -79,17 +98,21 @@ public final class Trainer {
     public Path modelFile() { return dir.resolve("model.zip"); }
 
     /** Trains (or resumes) to train.epochs; Random is only initialised and checkpointed. */
-    public Outcome run(BatchSource source) {
+    public Outcome run(BatchSource source) { return run(source, null); }
+
+    /** As {@link #run(BatchSource)}, with the epochs fitted by {@code parallel} when it is not null. */
+    public Outcome run(BatchSource source, EpochFitter parallel) {
         try {
             Files.createDirectories(dir);
-            return train(source);
+            return train(source, parallel);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private Outcome train(BatchSource source) throws IOException {
-        int perEpoch = source.batchesPerEpoch();
+    private Outcome train(BatchSource source, EpochFitter parallel) throws IOException {
+        int perEpoch = parallel != null ? parallel.stepsPerEpoch() : source.batchesPerEpoch();
+        int workers = parallel != null ? parallel.workers() : 1;
         int epochs = method.trains() ? cfg.epochs() : 0;
         long total = (long) perEpoch * epochs;
         RunState state = RunState.read(dir);
@@ -119,13 +142,27 @@ public final class Trainer {
         double seconds = state.seconds();
         for (int epoch = state.epochsDone(); epoch < epochs; epoch++) {
             long t0 = System.nanoTime(), stepsThisEpoch = 0;
-            Iterator<Batch> it = source.epoch(epoch);
+            double lastLoss = Double.NaN;
+            Iterator<Batch> it = parallel != null ? java.util.Collections.emptyIterator() : source.epoch(epoch);
+            if (parallel != null) {
+                EpochFitter.Fitted f = parallel.fit(net, epoch);
+                step += f.steps();
+                stepsThisEpoch = f.steps();
+                lastLoss = f.loss();
+                Optional<String> bad = guard.check(f.loss(), 1.0);
+                if (bad.isPresent()) return fail(net, state.with(epoch, step, seconds), bad.get() + " at step " + step);
+                curves.append(step, "loss", f.loss());
+                double el = (System.nanoTime() - t0) / 1e9;
+                log.accept(String.format(Locale.ROOT, "[train %s] step %d/%d (epoch %d/%d) loss %.5f | %d workers, %.1f seq/s",
+                        method.name(), step, total, epoch + 1, epochs, f.loss(), workers, (double) f.steps() * workers * cfg.batchSize() / Math.max(el, 1e-9)));
+            }
             while (it.hasNext()) {
                 Batch b = it.next();
                 net.graph().fit(method.dataSet(b));
                 step++;
                 stepsThisEpoch++;
                 double loss = net.graph().score();
+                lastLoss = loss;
                 Optional<String> bad = guard.check(loss, 1.0);
                 if (bad.isPresent()) return fail(net, state.with(epoch, step, seconds), bad.get() + " at step " + step);
                 if (step % cfg.logEvery() == 0 || step == total) {
@@ -146,7 +183,7 @@ public final class Trainer {
             double epochSeconds = (System.nanoTime() - t0) / 1e9;
             seconds += epochSeconds;
             state = state.with(epoch + 1, step, seconds);
-            Optional<String> bad = diagnose(net, source.diagnosticsBatch(), epoch + 1, net.graph().score());
+            Optional<String> bad = diagnose(net, source.diagnosticsBatch(), epoch + 1, lastLoss);
             if (bad.isPresent()) return fail(net, state, bad.get() + " after epoch " + (epoch + 1));
             checkpoint(net, state);
             log.accept(String.format(Locale.ROOT, "[train %s] epoch %d/%d done in %.1f s, checkpoint written", method.name(), epoch + 1, epochs, epochSeconds));
@@ -155,7 +192,7 @@ public final class Trainer {
         if (source.diagnosticsBatch() != null) method.afterTraining(net, source.diagnosticsBatch(), dir);
         state = new RunState(state.epochsDone(), step, "finished", "", seconds);
         state.write(dir);
-        long trained = step * cfg.batchSize();
+        long trained = step * cfg.batchSize() * workers;
         return new Outcome("finished", "", state.epochsDone(), step, seconds, seconds > 0 ? trained / seconds : 0, net.numParams());
     }
 

@@ -1,0 +1,100 @@
+package jepa.jobs;
+
+import jepa.config.JepaConfig;
+import jepa.train.RunState;
+import jepa.train.Trainer;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Parameter-averaging training on a real standalone cluster (loopback, 2 one-core workers, executors in their own
+ * JVMs), with one executor killed while it runs a training task: the lost tasks re-run, the run finishes, and its
+ * rows are complete and not duplicated.
+ */
+class ClusterTrainTest {
+    @TempDir Path dir;
+
+    @Test
+    void parameterAveragingSurvivesAKilledExecutor() throws Exception {
+        JepaConfig cfg = ParameterAveragingTest.config(dir.resolve("data"), "train.parallel.mode=parameter-averaging", "train.epochs=3");
+        try (LoopbackCluster cluster = LoopbackCluster.start(dir.resolve("spark"), 2)) {
+            SparkSession spark = SparkSession.builder().master(cluster.master()).appName("jepa-cluster-test")
+                    .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.executor.cores", "1").config("spark.cores.max", "2").config("spark.executor.memory", "1500m")
+                    .config("spark.executor.extraClassPath", cluster.extraClassPath())
+                    .config("spark.executor.extraJavaOptions", LoopbackCluster.OPENS + " -Dorg.bytedeco.javacpp.maxbytes=2G")
+                    .config("spark.executorEnv.OMP_NUM_THREADS", "1").config("spark.sql.shuffle.partitions", "2")
+                    .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                    .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
+                    .getOrCreate();
+            try {
+                Map<Long, String> running = new ConcurrentHashMap<>();
+                AtomicInteger removed = new AtomicInteger(), lostTasks = new AtomicInteger();
+                spark.sparkContext().addSparkListener(new SparkListener() {
+                    @Override public void onTaskStart(SparkListenerTaskStart e) { running.put(e.taskInfo().taskId(), e.taskInfo().executorId()); }
+
+                    @Override
+                    public void onTaskEnd(SparkListenerTaskEnd e) {
+                        running.remove(e.taskInfo().taskId());
+                        if (e.reason() instanceof org.apache.spark.ExecutorLostFailure) lostTasks.incrementAndGet();
+                    }
+
+                    @Override public void onExecutorRemoved(SparkListenerExecutorRemoved e) { removed.incrementAndGet(); }
+                });
+                Generate.generate(spark, cfg, false);
+                Runs.Run run = Runs.of(cfg);
+                CompletableFuture<String> training = CompletableFuture.supplyAsync(() -> Train.train(spark, cfg));
+
+                // after the first epoch's checkpoint, kill the JVM of an executor while it runs a task
+                String appId = spark.sparkContext().applicationId();
+                boolean killed = false;
+                for (int t = 0; t < 1200 && !killed && !training.isDone(); t++) {
+                    Thread.sleep(250);
+                    RunState s = Trainer.state(run.dir());
+                    if (s == null || s.epochsDone() < 1) continue;
+                    for (String exec : running.values()) {
+                        Optional<ProcessHandle> p = cluster.executor(appId, exec);
+                        if (p.isPresent()) {
+                            p.get().destroyForcibly();
+                            killed = true;
+                            break;
+                        }
+                    }
+                }
+                if (!killed) training.get();       // surfaces a training failure
+                assertTrue(killed, "an executor was killed mid-run");
+                String result = training.get(10, TimeUnit.MINUTES);
+                assertTrue(result.contains("finished"), result);
+                assertTrue(removed.get() >= 1, "the killed executor was removed");
+                assertTrue(lostTasks.get() >= 1, "the killed executor's task was lost (and re-run)");
+
+                List<Row> runs = Sql.query(spark, cfg.dataRoot(), "SELECT status, epochs, steps FROM runs").collectAsList();
+                assertEquals(1, runs.size(), "one run row");
+                assertEquals("finished/3/12", runs.get(0).get(0) + "/" + runs.get(0).get(1) + "/" + runs.get(0).get(2));
+                List<Row> loss = Sql.query(spark, cfg.dataRoot(), "SELECT step, count(*) FROM curves WHERE term = 'loss' GROUP BY step ORDER BY step").collectAsList();
+                assertEquals(List.of("4/1", "8/1", "12/1"), loss.stream().map(r -> r.get(0) + "/" + r.get(1)).toList(), "a loss row per epoch, none twice");
+                assertEquals(3L, Sql.query(spark, cfg.dataRoot(), "SELECT DISTINCT epoch FROM diagnostics WHERE epoch > 0").count());
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+}
