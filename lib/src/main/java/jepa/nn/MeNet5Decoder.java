@@ -19,6 +19,9 @@ import org.nd4j.linalg.activations.Activation;
  * nearest ×3 (18×18) → Conv(32w→16w,k5,p2,no bias)+ReLU → BN → nearest ×3 (54×54) → Conv(16w→C,k5,p2,no bias).
  * The final bilinear 54→28 resize is left to the consumer ({@link BilinearResize}), so the output is
  * [B, C·54·54, T] (channel-major c·2916 + h·54 + w).
+ * <p>
+ * Each "nearest ×s → Conv" pair is one {@link UpsampledConvolution} (same W, same maths, the upsampled image never
+ * formed): with DL4J's Upsampling2D + ConvolutionLayer the last conv's im2col matrix alone was 5 GB at B = 64, w = 1.
  */
 public final class MeNet5Decoder {
     public static final int SIZE = 54, OUT = MeNet5.IMAGE;
