@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
@@ -20,6 +19,9 @@ import org.nd4j.linalg.activations.Activation;
  * nearest ×3 (18×18) → Conv(32w→16w,k5,p2,no bias)+ReLU → BN → nearest ×3 (54×54) → Conv(16w→C,k5,p2,no bias).
  * The final bilinear 54→28 resize is left to the consumer ({@link BilinearResize}), so the output is
  * [B, C·54·54, T] (channel-major c·2916 + h·54 + w).
+ * <p>
+ * Each "nearest ×s → Conv" pair is one {@link UpsampledConvolution} (same W, same maths, the upsampled image never
+ * formed): with DL4J's Upsampling2D + ConvolutionLayer the last conv's im2col matrix alone was 5 GB at B = 64, w = 1.
  */
 public final class MeNet5Decoder {
     public static final int SIZE = 54, OUT = MeNet5.IMAGE;
@@ -32,14 +34,12 @@ public final class MeNet5Decoder {
         int c1 = 32 * width, c2 = 16 * width;
         gb.addLayer(p + "fc", new DenseLayer.Builder().nIn(in).nOut(9L * c1).activation(Activation.RELU).build(),
                 new RnnToFeedForwardPreProcessor(), input);
-        gb.addLayer(p + "up1", new Upsampling2D.Builder(2).build(), new FeedForwardToCnnPreProcessor(3, 3, c1), p + "fc");
-        gb.addLayer(p + "c1", conv(3, 1, c1, c1, Activation.RELU), p + "up1");
+        // each "nearest ×s → conv" pair is one UpsampledConvolution (same parameter, the upsampled image never formed)
+        gb.addLayer(p + "c1", conv(2, 3, 1, c1, c1, Activation.RELU), new FeedForwardToCnnPreProcessor(3, 3, c1), p + "fc");
         gb.addLayer(p + "bn1", bn(), p + "c1");
-        gb.addLayer(p + "up2", new Upsampling2D.Builder(3).build(), p + "bn1");
-        gb.addLayer(p + "c2", conv(5, 2, c1, c2, Activation.RELU), p + "up2");
+        gb.addLayer(p + "c2", conv(3, 5, 2, c1, c2, Activation.RELU), p + "bn1");
         gb.addLayer(p + "bn2", bn(), p + "c2");
-        gb.addLayer(p + "up3", new Upsampling2D.Builder(3).build(), p + "bn2");
-        gb.addLayer(p + "c3", conv(5, 2, c2, channels, Activation.IDENTITY), p + "up3");
+        gb.addLayer(p + "c3", conv(3, 5, 2, c2, channels, Activation.IDENTITY), p + "bn2");
         gb.addVertex(output, new PreprocessorVertex(new ComposableInputPreProcessor(
                 new CnnToFeedForwardPreProcessor(SIZE, SIZE, channels), new FeedForwardToRnnPreProcessor())), p + "c3");
         return output;
@@ -51,9 +51,9 @@ public final class MeNet5Decoder {
         return (in * 9 * c1 + 9 * c1) + (c1 * 9 * c1) + 2 * c1 + (c1 * 25 * c2) + 2 * c2 + c2 * 25 * channels;
     }
 
-    private static ConvolutionLayer conv(int k, int pad, int nIn, int nOut, Activation act) {
-        return new ConvolutionLayer.Builder(k, k).stride(1, 1).padding(pad, pad).nIn(nIn).nOut(nOut)
-                .hasBias(false).activation(act).build();
+    private static UpsampledConvolution conv(int scale, int k, int pad, int nIn, int nOut, Activation act) {
+        return new UpsampledConvolution(new ConvolutionLayer.Builder(k, k).stride(1, 1).padding(pad, pad).nIn(nIn).nOut(nOut)
+                .hasBias(false).activation(act), scale);
     }
 
     private static BatchNormalization bn() {

@@ -9,6 +9,17 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** Not a test (no assertions): sec/step at B = 64 for -Drssm.bench.d / .w (run by hand, -Dtest=RssmBench). */
 class RssmBench {
+    /** The process's resident set (VmRSS), in MB. */
+    static double rssMb() {
+        try {
+            for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")))
+                if (l.startsWith("VmRSS:")) return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+
     @Test
     void secondsPerStep() {
         int b = Integer.getInteger("rssm.bench.b", 64), d = Integer.getInteger("rssm.bench.d", 512), w = Integer.getInteger("rssm.bench.w", 2);
@@ -23,7 +34,7 @@ class RssmBench {
             long t0 = System.nanoTime();
             cg.fit(mds);
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("rssm bench B=%d w=%d D=%d step %d: %.2f s/step, %.1f seq/s, loss %.4f%n", b, w, d, i, s, b / s, cg.score());
+            System.out.printf("rssm bench B=%d w=%d D=%d step %d: %.2f s/step, %.1f seq/s, loss %.4f, RSS %.0f MB%n", b, w, d, i, s, b / s, cg.score(), rssMb());
         }
         long t0 = System.nanoTime();
         net.rollout(frames, actions);

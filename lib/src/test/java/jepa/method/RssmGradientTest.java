@@ -41,6 +41,10 @@ class RssmGradientTest {
     static final Set<String> BN_STATS = Set.of("mean", "var", "log10stdev");
 
     static ComputationGraph graph(RssmParams r) {
+        return graph(r, new RssmVertex(D, T, 2, r.minVar(), r.detach()));
+    }
+
+    static ComputationGraph graph(RssmParams r, RssmVertex vertex) {
         ComputationGraphConfiguration.GraphBuilder gb = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE)
                 .updater(new Sgd(1.0)).graphBuilder()
                 .addInputs("x", "actions")
@@ -48,7 +52,7 @@ class RssmGradientTest {
                 .addLayer("fc", new DenseLayer.Builder().nOut(D).activation(Activation.TANH).build(), "x")
                 .addVertex("enc_seq", new PreprocessorVertex(new FeedForwardToRnnPreProcessor()), "fc")
                 .addVertex(Rssm.NOISE, new GaussianNoise(D, 3 * T, 5, r.sample()), "actions")
-                .addVertex(Rssm.RSSM, new RssmVertex(D, T, 2, r.minVar(), r.detach()), "enc_seq", "actions", Rssm.NOISE)
+                .addVertex(Rssm.RSSM, vertex, "enc_seq", "actions", Rssm.NOISE)
                 .addVertex(Rssm.DEC_IN, new SubsetVertex(0, 2 * D - 1), Rssm.RSSM)
                 .addVertex(Rssm.KL, new SubsetVertex(2 * D, 3 * D - 1), Rssm.RSSM)
                 .addVertex("rollout", new SubsetVertex(3 * D, 4 * D - 1), Rssm.RSSM)
@@ -114,7 +118,7 @@ class RssmGradientTest {
         assertTrue(nonZero > checked * 0.7, nonZero + "/" + checked);
     }
 
-    /** M2.1 gave NaN gradients from the second backward pass of this vertex on; RssmVertex.Runtime rebuilds it. */
+    /** M2.1's stock vertex gave NaN gradients from the second backward pass on; RssmVertex.Runtime's own VJP graph does not. */
     @Test
     void repeatedBackwardPassesAgree() {
         ComputationGraph cg = graph(new RssmParams(1e-3, 0.1, 0.0, false, true));
@@ -154,5 +158,48 @@ class RssmGradientTest {
         Map<String, INDArray> g0 = open.gradient().gradientForVariable();
         for (String k : new String[]{"psW", "qm2W", "qs2W"})
             assertTrue(g0.get(Rssm.RSSM + "_" + k).norm2Number().doubleValue() > 0, k + " learns above the floor");
+    }
+
+    /**
+     * The stock runtime (ExactGradientVertex: SameDiffGraphVertex's ExternalErrors gradient, halved), which is right on
+     * its first backward pass; the fast path must give the same loss, output and gradients on a fixed batch, with
+     * sampling, detached samples and the free-nats floor as in training.
+     */
+    static final class StockRssmVertex extends RssmVertex {
+        StockRssmVertex(int d, int frames, int actionDim, double minVar, boolean detach) { super(d, frames, actionDim, minVar, detach); }
+
+        @Override
+        public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView,
+                boolean initializeParams, DataType dataType) {
+            return jepa.nn.ExactGradientVertex.of(this, graph, name, idx, paramsView, initializeParams, dataType);
+        }
+
+        @Override
+        public StockRssmVertex clone() { return new StockRssmVertex(D, T, 2, minVar(), true); }
+    }
+
+    @Test
+    void fastPathEqualsTheStockVertexOnAFixedBatch() {
+        RssmParams r = new RssmParams(1e-3, 0.1, 0.05);                 // sampled, detached, floor low enough to be active
+        MultiDataSet mds = data(5);
+        ComputationGraph fast = graph(r), stock = graph(r, new StockRssmVertex(D, T, 2, r.minVar(), true));
+        assertTrue(fast.getVertex(Rssm.RSSM) instanceof RssmVertex.Runtime);
+        assertTrue(stock.getVertex(Rssm.RSSM) instanceof jepa.nn.ExactGradientVertex);
+        assertEquals(0.0, fast.params().sub(stock.params()).amaxNumber().doubleValue(), 0.0, "same initial parameters");
+        for (ComputationGraph cg : new ComputationGraph[]{fast, stock}) {
+            cg.setInputs(mds.getFeatures());
+            cg.setLabels(mds.getLabels());
+            cg.computeGradientAndScore();
+        }
+        assertEquals(stock.score(), fast.score(), 1e-12 * Math.abs(stock.score()), "loss");
+        Map<String, INDArray> gs = stock.gradient().gradientForVariable(), gf = fast.gradient().gradientForVariable();
+        int nonZero = 0;
+        for (Map.Entry<String, INDArray> e : gs.entrySet()) {
+            INDArray a = e.getValue(), b = gf.get(e.getKey());
+            double scale = Math.max(a.amaxNumber().doubleValue(), 1e-300);
+            assertEquals(0.0, a.sub(b).amaxNumber().doubleValue(), 1e-10 * scale, e.getKey());
+            if (a.amaxNumber().doubleValue() > 0) nonZero++;
+        }
+        assertTrue(nonZero > 10, "non-zero gradients compared: " + nonZero);
     }
 }
