@@ -10,7 +10,8 @@ public record BenchConfig(List<String> methods, List<Integer> batchSizes, int wa
     public BenchConfig {
         if (methods.isEmpty()) throw new ConfigError("bench.methods must not be empty");
         for (String m : methods)
-            Check.oneOf("bench.methods", m, MethodConfig.VICREG, MethodConfig.SIMCLR, MethodConfig.IDM, MethodConfig.SUPERVISED, MethodConfig.RANDOM);
+            Check.oneOf("bench.methods", m, MethodConfig.VICREG, MethodConfig.SIMCLR, MethodConfig.IDM, MethodConfig.SUPERVISED, MethodConfig.RANDOM,
+                    MethodConfig.RSSM);
         if (batchSizes.isEmpty()) throw new ConfigError("bench.batch-sizes must not be empty");
         for (int b : batchSizes) Check.min("bench.batch-sizes", b, 2);
         Check.nonNegative("bench.warmup", warmup);
