@@ -56,11 +56,16 @@ public class ContiguousConvolution extends ConvolutionLayer {
                                                        int layerIndex, INDArray paramsView, boolean initializeParams,
                                                        DataType networkDataType) {
         LayerValidation.assertNInNOutSet("ContiguousConvolution", getLayerName(), layerIndex, getNIn(), getNOut());
-        Runtime ret = new Runtime(conf, networkDataType);
+        return wire(new Runtime(conf, networkDataType), initializer(), conf, listeners, layerIndex, paramsView, initializeParams);
+    }
+
+    /** DL4J's instantiate wiring of a layer runtime (index, listeners, parameter views and table). */
+    static org.deeplearning4j.nn.api.Layer wire(org.deeplearning4j.nn.api.Layer ret, ParamInitializer init, NeuralNetConfiguration conf,
+                                                 Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView,
+                                                 boolean initializeParams) {
         ret.setListeners(listeners);
         ret.setIndex(layerIndex);
         ret.setParamsViewArray(paramsView);
-        ParamInitializer init = initializer();
         Map<String, INDArray> table = init.init(conf, paramsView, initializeParams);
         ret.setParamTable(table);
         ret.setConf(conf);

@@ -1,6 +1,5 @@
 package jepa.nn;
 
-import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -18,7 +17,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * Nearest-neighbour upsampling ×s followed by a k×k convolution (stride 1, padding p = (k−1)/2, no bias): the
@@ -67,15 +65,8 @@ public class UpsampledConvolution extends ConvolutionLayer {
                 || k % 2 != 1 || hasBias || dilation[0] != 1 || dilation[1] != 1)
             throw new jepa.config.ConfigError("UpsampledConvolution " + getLayerName() + ": needs an odd square kernel, stride 1, "
                     + "padding (k-1)/2, no bias, no dilation");
-        Runtime ret = new Runtime(conf, networkDataType);
-        ret.setListeners(listeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(paramsView);
-        ParamInitializer init = initializer();
-        Map<String, INDArray> table = init.init(conf, paramsView, initializeParams);
-        ret.setParamTable(table);
-        ret.setConf(conf);
-        return ret;
+        return ContiguousConvolution.wire(new Runtime(conf, networkDataType), initializer(), conf, listeners, layerIndex, paramsView,
+                initializeParams);
     }
 
     @Override
