@@ -16,13 +16,13 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
 
-import org.bytedeco.javacpp.FloatPointer;
 
 import java.util.Collection;
 import java.util.Map;
@@ -80,12 +80,66 @@ public class ContiguousConvolution extends ConvolutionLayer {
 
         public Runtime(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }
 
+        /** float, plain ReLU, DL4J's layout: gemm into rows, then bias + ReLU in one pass ({@link ConvReluKernels}). */
+        private boolean fused(INDArray weights) {
+            return weights.dataType() == DataType.FLOAT && !stockOnly()
+                    && layerConf().getActivationFn() instanceof ActivationReLU r
+                    && r.getMax() == null && r.getNegativeSlope() == null && (r.getThreshold() == null || r.getThreshold() == 0.0);
+        }
+
+        private boolean stockOnly() {
+            ConvolutionLayer lc = (ConvolutionLayer) layerConf();
+            return helper != null || lc.getCnn2dDataFormat() != CNN2DFormat.NCHW
+                    || lc.getDilation()[0] != 1 || lc.getDilation()[1] != 1 || convolutionMode == ConvolutionMode.Same;
+        }
+
+        private boolean caching(boolean training, LayerWorkspaceMgr ws) {
+            return training && cacheMode != null && cacheMode != CacheMode.NONE
+                    && ws.hasConfiguration(ArrayType.FF_CACHE) && ws.isWorkspaceOpen(ArrayType.FF_CACHE);
+        }
+
+        private INDArray uninitialized(boolean cache, LayerWorkspaceMgr ws, DataType type, long... shape) {
+            if (!cache) return Nd4j.createUninitialized(type, shape, 'c');
+            try (MemoryWorkspace w = ws.notifyScopeBorrowed(ArrayType.FF_CACHE)) {
+                return Nd4j.createUninitialized(type, shape, 'c');
+            }
+        }
+
+        @Override
+        public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
+            if (input == null || !fused(weights)) return super.activate(training, workspaceMgr);
+            if (cacheMode == null) cacheMode = CacheMode.NONE;
+            applyDropOutIfNecessary(training, workspaceMgr);
+            validateInputRank();
+            INDArray in = input.castTo(dataType);
+            validateInputDepth(in.size(1));
+            ConvolutionLayer lc = (ConvolutionLayer) layerConf();
+            INDArray bias = lc.hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr) : null;
+            long mb = in.size(0), oc = weights.size(0), ic = weights.size(1), kh = weights.size(2), kw = weights.size(3);
+            int[] s = lc.getStride(), pad = lc.getPadding();
+            int[] out = ConvolutionUtils.getOutputSize(in, lc.getKernelSize(), s, pad, convolutionMode, lc.getDilation(), CNN2DFormat.NCHW);
+            long oh = out[0], ow = out[1], p = oh * ow, kk = ic * kh * kw;
+            boolean cache = caching(training, workspaceMgr);
+            INDArray patches = uninitialized(cache, workspaceMgr, DataType.FLOAT, mb, p, kk);
+            patches(in, patches, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
+            INDArray im2col2d = patches.reshape('c', mb * p, kk);
+            INDArray rows = Nd4j.createUninitialized(DataType.FLOAT, new long[]{mb * p, oc}, 'c');
+            Nd4j.gemm(im2col2d, weights.reshape('c', oc, kk), rows, false, true, 1.0, 0.0);      // [B·P, kk]·[kk, oC]
+            INDArray pre = cache ? uninitialized(true, workspaceMgr, DataType.FLOAT, mb, oc, oh, ow) : null;
+            INDArray act = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{mb, oc, oh, ow}, 'c');
+            ConvReluKernels.forward(rows, bias, pre, act);
+            if (cache) {
+                preOutput = pre;
+                i2d = im2col2d;
+            }
+            return act;
+        }
+
         @Override
         protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
             ConvolutionLayer lc = (ConvolutionLayer) layerConf();
-            boolean stockOnly = helper != null || lc.getCnn2dDataFormat() != CNN2DFormat.NCHW
-                    || lc.getDilation()[0] != 1 || lc.getDilation()[1] != 1 || convolutionMode == ConvolutionMode.Same;
-            if (stockOnly) return super.preOutput(training, forBackprop, workspaceMgr);
+            if (stockOnly()) return super.preOutput(training, forBackprop, workspaceMgr);
             if (forBackprop && preOutput != null && i2d != null) return new Pair<>(preOutput, i2d);   // as DL4J's
 
             assertInputSet(false);
@@ -99,16 +153,8 @@ public class ContiguousConvolution extends ConvolutionLayer {
             int[] out = ConvolutionUtils.getOutputSize(in, k, s, pad, convolutionMode, lc.getDilation(), CNN2DFormat.NCHW);
             long oh = out[0], ow = out[1], p = oh * ow, kk = ic * kh * kw;
 
-            boolean cache = training && cacheMode != null && cacheMode != CacheMode.NONE
-                    && workspaceMgr.hasConfiguration(ArrayType.FF_CACHE) && workspaceMgr.isWorkspaceOpen(ArrayType.FF_CACHE);
-            INDArray patches;                                                  // kept for backprop when caching
-            if (cache) {
-                try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.FF_CACHE)) {
-                    patches = Nd4j.createUninitialized(weights.dataType(), new long[]{mb, p, kk}, 'c');
-                }
-            } else {
-                patches = Nd4j.createUninitialized(weights.dataType(), new long[]{mb, p, kk}, 'c');
-            }
+            boolean cache = caching(training, workspaceMgr);
+            INDArray patches = uninitialized(cache, workspaceMgr, weights.dataType(), mb, p, kk);   // kept for backprop when caching
             patches(in.castTo(weights.dataType()), patches, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
             INDArray im2col2d = patches.reshape('c', mb * p, kk);
 
@@ -126,7 +172,7 @@ public class ContiguousConvolution extends ConvolutionLayer {
 
         /**
          * DL4J's patch matrix: out [B, oH·oW, C·kH·kW] (c-order, fresh) ← im2col of x [B, C, H, W], zero padding.
-         * float: copied in Java one example at a time (memcpy in/out through JavaCPP), ~3× faster than libnd4j;
+         * float: {@link PatchTables} (a gather per image, parallel over images), ~3× faster than libnd4j's;
          * other types: libnd4j's im2col into its natural layout [B, C, kH, kW, oH, oW] + one rank-3 transpose.
          */
         static void patches(INDArray x, INDArray out, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow) {
@@ -139,40 +185,13 @@ public class ContiguousConvolution extends ConvolutionLayer {
             }
             if (!contiguous(x)) x = x.dup('c');
             if (!contiguous(out)) throw new IllegalArgumentException("patch matrix must be a fresh c-order array");
-            int mb = (int) x.size(0), c = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
-            int img = c * h * w, per = oh * ow * c * kh * kw;
-            FloatPointer src = new FloatPointer(x.data().addressPointer()), dst = new FloatPointer(out.data().addressPointer());
-            float[] a = new float[img], y = new float[per];
-            for (int b = 0; b < mb; b++) {
-                src.position((long) b * img).get(a, 0, img);
-                int o = 0;
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        int x0 = ox * sw - pw;
-                        for (int ci = 0; ci < c; ci++) {
-                            for (int ky = 0; ky < kh; ky++) {
-                                int iy = oy * sh - ph + ky;
-                                if (iy < 0 || iy >= h) {
-                                    for (int kx = 0; kx < kw; kx++) y[o++] = 0f;
-                                    continue;
-                                }
-                                int row = ci * h * w + iy * w;
-                                for (int kx = 0; kx < kw; kx++) {
-                                    int ix = x0 + kx;
-                                    y[o++] = ix >= 0 && ix < w ? a[row + ix] : 0f;
-                                }
-                            }
-                        }
-                    }
-                }
-                dst.position((long) b * per).put(y, 0, per);
-            }
+            PatchTables.of((int) x.size(1), (int) x.size(2), (int) x.size(3), kh, kw, sh, sw, ph, pw, oh, ow).im2col(x, out, (int) x.size(0));
         }
 
         /**
          * The adjoint of {@link #patches}: out [B, C, H, W] (c-order, fresh) = Σ of the patch values cols
-         * [B·oH·oW, C·kH·kW] (c-order) at their pixels. float: in Java, summing in libnd4j's col2im order (channel,
-         * kernel row, kernel column, output row, output column), so the result is bit-identical; other types: libnd4j.
+         * [B·oH·oW, C·kH·kW] (c-order) at their pixels. float: {@link PatchTables}, summing in libnd4j's col2im order,
+         * so the result is bit-identical; other types: libnd4j.
          */
         static void col2im(INDArray cols, INDArray out, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow) {
             int mb = (int) out.size(0), c = (int) out.size(1), h = (int) out.size(2), w = (int) out.size(3);
@@ -184,30 +203,7 @@ public class ContiguousConvolution extends ConvolutionLayer {
             if (!contiguous(cols)) cols = cols.dup('c');
             if (!contiguous(out)) throw new IllegalArgumentException("col2im output must be a fresh c-order array: " + out.shapeInfoToString()
                     + " offset " + out.offset() + " data offset " + out.data().offset() + " data length " + out.data().length());
-            int kk = c * kh * kw, img = c * h * w, per = oh * ow * kk;
-            FloatPointer src = new FloatPointer(cols.data().addressPointer()), dst = new FloatPointer(out.data().addressPointer());
-            float[] y = new float[per], a = new float[img];
-            for (int b = 0; b < mb; b++) {
-                src.position((long) b * per).get(y, 0, per);
-                java.util.Arrays.fill(a, 0f);
-                for (int ci = 0; ci < c; ci++) {
-                    for (int ky = 0; ky < kh; ky++) {
-                        for (int kx = 0; kx < kw; kx++) {
-                            int k = (ci * kh + ky) * kw + kx;
-                            for (int oy = 0; oy < oh; oy++) {
-                                int iy = oy * sh - ph + ky;
-                                if (iy < 0 || iy >= h) continue;
-                                int row = ci * h * w + iy * w;
-                                for (int ox = 0; ox < ow; ox++) {
-                                    int ix = ox * sw - pw + kx;
-                                    if (ix >= 0 && ix < w) a[row + ix] += y[(oy * ow + ox) * kk + k];
-                                }
-                            }
-                        }
-                    }
-                }
-                dst.position((long) b * img).put(a, 0, img);
-            }
+            PatchTables.of(c, h, w, kh, kw, sh, sw, ph, pw, oh, ow).col2im(cols, out, mb);
         }
 
         private static boolean contiguous(INDArray a) {
@@ -224,9 +220,7 @@ public class ContiguousConvolution extends ConvolutionLayer {
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             ConvolutionLayer lc = (ConvolutionLayer) layerConf();
-            boolean stockOnly = helper != null || lc.getCnn2dDataFormat() != CNN2DFormat.NCHW
-                    || lc.getDilation()[0] != 1 || lc.getDilation()[1] != 1 || convolutionMode == ConvolutionMode.Same;
-            if (stockOnly) return super.backpropGradient(epsilon, workspaceMgr);
+            if (stockOnly()) return super.backpropGradient(epsilon, workspaceMgr);
 
             assertInputSet(true);
             INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
@@ -239,10 +233,18 @@ public class ContiguousConvolution extends ConvolutionLayer {
             INDArray weightGradView2df = Shape.newShapeNoCopy(weightGradView, new long[]{oc, ic * kh * kw}, false).transpose();
 
             Pair<INDArray, INDArray> p = preOutput4d(true, true, workspaceMgr);
-            INDArray delta = lc.getActivationFn().backprop(p.getFirst(), epsilon).getFirst();     // [B, oC, oH, oW]
-            long oh = delta.size(2), ow = delta.size(3), n = mb * oh * ow;
-            INDArray delta2d = delta.permute(1, 0, 2, 3).reshape('c', oc, n);                     // [oC, B·oH·oW]
+            long oh = p.getFirst().size(2), ow = p.getFirst().size(3), n = mb * oh * ow;
             INDArray im2col2d = p.getSecond();                                                    // [B·oH·oW, C·kH·kW]
+            INDArray delta2d;                                                                     // as gemm operand: [oC, B·oH·oW]
+            float[] biasGrad = null;
+            if (fused(weights) && ConvReluKernels.dense(p.getFirst())) {
+                INDArray rows = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, oc}, 'c');   // [B·oH·oW, oC]
+                biasGrad = ConvReluKernels.backward(p.getFirst(), ConvReluKernels.dense(epsilon) ? epsilon : epsilon.dup('c'), rows);
+                delta2d = rows.transpose();
+            } else {
+                INDArray delta = lc.getActivationFn().backprop(p.getFirst(), epsilon).getFirst(); // [B, oC, oH, oW]
+                delta2d = delta.permute(1, 0, 2, 3).reshape('c', oc, n);
+            }
 
             // weight gradient: DL4J's own gemm
             Nd4j.gemm(im2col2d, delta2d, weightGradView2df, true, true, 1.0, 0.0);
@@ -257,7 +259,8 @@ public class ContiguousConvolution extends ConvolutionLayer {
 
             Gradient ret = new DefaultGradient();
             if (lc.hasBias()) {
-                delta2d.sum(biasGradView, 1);
+                if (biasGrad != null) biasGradView.assign(Nd4j.createFromArray(biasGrad).reshape(biasGradView.shape()));
+                else delta2d.sum(biasGradView, 1);
                 ret.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
             }
             ret.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView, 'c');

@@ -125,27 +125,32 @@ class ContiguousConvolutionTest {
         }
     }
 
-    /** float32 (the Java im2col path): same activations, gradients and steps as the stock layer, to float rounding. */
+    /**
+     * float32 (the Java im2col path and the fused bias + ReLU kernels), with and without the forward cache: same
+     * activations, gradients and steps as the stock layer, to float rounding.
+     */
     @Test
     void floatGraphMatchesStockLayer() {
-        ComputationGraph stock = graph(false, CacheMode.NONE, DataType.FLOAT), fast = graph(true, CacheMode.DEVICE, DataType.FLOAT);
-        MultiDataSet m = data();
-        m.setFeatures(0, m.getFeatures(0).castTo(DataType.FLOAT));
-        m.setLabels(0, m.getLabels(0).castTo(DataType.FLOAT));
-        INDArray x = m.getFeatures(0);
-        for (String v : new String[]{"c1", "bn", "c2"}) {
-            INDArray a = stock.feedForward(new INDArray[]{x}, true).get(v), b = fast.feedForward(new INDArray[]{x}, true).get(v);
-            assertTrue(a.equalsWithEps(b, 1e-5), v);
+        for (CacheMode cache : new CacheMode[]{CacheMode.NONE, CacheMode.DEVICE}) {
+            ComputationGraph stock = graph(false, CacheMode.NONE, DataType.FLOAT), fast = graph(true, cache, DataType.FLOAT);
+            MultiDataSet m = data();
+            m.setFeatures(0, m.getFeatures(0).castTo(DataType.FLOAT));
+            m.setLabels(0, m.getLabels(0).castTo(DataType.FLOAT));
+            INDArray x = m.getFeatures(0);
+            for (String v : new String[]{"c1", "bn", "c2"}) {
+                INDArray a = stock.feedForward(new INDArray[]{x}, true).get(v), b = fast.feedForward(new INDArray[]{x}, true).get(v);
+                assertTrue(a.equalsWithEps(b, 1e-5), v + " " + cache);
+            }
+            for (ComputationGraph cg : new ComputationGraph[]{stock, fast}) {
+                cg.setInputs(m.getFeatures());
+                cg.setLabels(m.getLabels());
+                cg.computeGradientAndScore();
+            }
+            INDArray gs = stock.gradient().gradient(), gf = fast.gradient().gradient();
+            assertTrue(gs.sub(gf).norm2Number().doubleValue() < 1e-5 * gs.norm2Number().doubleValue(), cache.toString());
+            for (int i = 0; i < 3; i++) { stock.fit(m); fast.fit(m); }
+            assertTrue(stock.params().equalsWithEps(fast.params(), 1e-5), cache.toString());
         }
-        for (ComputationGraph cg : new ComputationGraph[]{stock, fast}) {
-            cg.setInputs(m.getFeatures());
-            cg.setLabels(m.getLabels());
-            cg.computeGradientAndScore();
-        }
-        INDArray gs = stock.gradient().gradient(), gf = fast.gradient().gradient();
-        assertTrue(gs.sub(gf).norm2Number().doubleValue() < 1e-5 * gs.norm2Number().doubleValue());
-        for (int i = 0; i < 3; i++) { stock.fit(m); fast.fit(m); }
-        assertTrue(stock.params().equalsWithEps(fast.params(), 1e-5));
     }
 
     @Test
