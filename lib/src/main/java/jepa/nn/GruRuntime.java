@@ -12,30 +12,31 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The runtime of {@link Gru}: the same forward pass and its exact BPTT backward pass written with a few ND4J ops per
- * step instead of a SameDiff graph (whose per-op session overhead cost ~4× the GRU's gemms). The parameter views and
- * gradient views are SameDiffGraphVertex's, so the flattened parameter layout, checkpoints and updaters are unchanged.
+ * The runtime of {@link Gru}: the same forward pass and its exact BPTT backward pass as plain gemms plus one fused
+ * Java pass per step for the gates ({@link GruGates}), instead of a SameDiff graph whose per-op session overhead cost
+ * several times the GRU's arithmetic. The parameter and gradient views are SameDiffGraphVertex's, so the flattened
+ * parameter layout, checkpoints and updaters are unchanged.
  * <p>
- * Layout: every state is kept FEATURE-MAJOR, [rows, B] per step in c-order buffers [steps, rows, B], so that a step
- * and each gate block (r, u, n = rows [0, H), [H, 2H), [2H, 3H)) are contiguous views: the gemms are
- * gᵀ = Wᵀ·hᵀ and the elementwise ops never see strided arrays. Layers run one after the other over all steps (a
- * layer only reads the one below), so layer l's backward pass has the complete epsilon from layer l+1.
+ * Layout: every state is FEATURE-MAJOR, [rows, B] per step in fresh c-order buffers [steps, rows, B], so that a step,
+ * and each gate block (r, u, n = rows [0, H), [H, 2H), [2H, 3H)), is contiguous: the gemms are gᵀ = Wᵀ·hᵀ into
+ * step views, the gate pass reads and writes plain ranges. Layers run one after the other over all steps (a layer
+ * only reads the one below), so layer l's backward pass starts with the complete epsilon from layer l+1.
  * <p>
- * Gradients are the true ones (no halving: ExactGradientVertex's doubling bug is SameDiff's). The buffers are
- * reallocated when the batch size changes, so unlike the stock runtime the vertex works at any B after a backward.
+ * Gradients are the true ones (no halving: ExactGradientVertex's doubling bug is SameDiff's). The buffers follow the
+ * batch size, so unlike the stock runtime the vertex works at any B after a backward pass.
  */
 public final class GruRuntime extends SameDiffGraphVertex {
     private final int hidden, layers, steps;
     private long batch = -1;
     private DataType type;
-    private INDArray actions;           // [S, A, B]
-    private INDArray epsOut;            // [T, H, B]: the incoming epsilon, feature-major
-    private INDArray dActions;          // [S, A, B]
-    private INDArray dh0, t1, t2, carry;   // [H, B] scratch
+    private INDArray actions;              // [S, A, B]
+    private INDArray epsOut;               // [T, H, B]: the incoming epsilon, feature-major
+    private INDArray dActions;             // [S, A, B]
+    private INDArray dh0, carry;           // [H, B]
     private Layer[] state;
+    private GruGates gates;
     private INDArray forwardZ, forwardA;   // the inputs whose forward pass the buffers hold
 
     public GruRuntime(Gru config, ComputationGraph graph, String name, int index, INDArray paramsView, boolean initParams,
@@ -46,39 +47,35 @@ public final class GruRuntime extends SameDiffGraphVertex {
         this.steps = config.frames() - 1;
     }
 
-    /** One layer's buffers and, per step t, its views. */
+    /** One layer's buffers; per step t the views the gemms use. */
     private static final class Layer {
-        final INDArray hs, g, gh, dgi, dgh, ein;     // [T, H, B], [S, 3H, B] ×4, [S, H, B] (null on top)
-        final INDArray[] x, hPrev, hNext, gi, ru, r, u, n, ghs, ghRu, ghN, dgiS, dgiRu, dgiR, dgiU, dgiN, dghS, dghRu, dghN, epsIn, dx;
+        final INDArray hs, g, gh, dgi, dgh;           // [T, H, B], [S, 3H, B] ×4
+        INDArray eps;                                  // epsilon on the layer's outputs: step t at epsBase + t·H·B
+        long epsBase;
+        final INDArray[] x, dx, hPrev, gi, ghs, dgiS, dghS;
 
-        Layer(DataType type, int h, int s, long b, boolean top) {
-            hs = Nd4j.createUninitialized(type, new long[]{s + 1, h, b}, 'c');
-            g = Nd4j.createUninitialized(type, new long[]{s, 3L * h, b}, 'c');
-            gh = Nd4j.createUninitialized(type, new long[]{s, 3L * h, b}, 'c');
-            dgi = Nd4j.createUninitialized(type, new long[]{s, 3L * h, b}, 'c');
-            dgh = Nd4j.createUninitialized(type, new long[]{s, 3L * h, b}, 'c');
-            ein = top ? null : Nd4j.createUninitialized(type, new long[]{s, h, b}, 'c');
-            x = new INDArray[s]; dx = new INDArray[s]; epsIn = new INDArray[s];
-            hPrev = new INDArray[s]; hNext = new INDArray[s];
-            gi = new INDArray[s]; ru = new INDArray[s]; r = new INDArray[s]; u = new INDArray[s]; n = new INDArray[s];
-            ghs = new INDArray[s]; ghRu = new INDArray[s]; ghN = new INDArray[s];
-            dgiS = new INDArray[s]; dgiRu = new INDArray[s]; dgiR = new INDArray[s]; dgiU = new INDArray[s]; dgiN = new INDArray[s];
-            dghS = new INDArray[s]; dghRu = new INDArray[s]; dghN = new INDArray[s];
+        Layer(DataType type, int h, int s, long b) {
+            hs = fresh(type, s + 1, h, b);
+            g = fresh(type, s, 3L * h, b);
+            gh = fresh(type, s, 3L * h, b);
+            dgi = fresh(type, s, 3L * h, b);
+            dgh = fresh(type, s, 3L * h, b);
+            x = new INDArray[s]; dx = new INDArray[s];
+            hPrev = new INDArray[s + 1]; gi = new INDArray[s]; ghs = new INDArray[s]; dgiS = new INDArray[s]; dghS = new INDArray[s];
+            for (int t = 0; t <= s; t++) hPrev[t] = step(hs, t);
             for (int t = 0; t < s; t++) {
-                hPrev[t] = step(hs, t);
-                hNext[t] = step(hs, t + 1);
                 gi[t] = step(g, t);
-                ru[t] = rows(gi[t], 0, 2L * h); r[t] = rows(gi[t], 0, h); u[t] = rows(gi[t], h, 2L * h); n[t] = rows(gi[t], 2L * h, 3L * h);
                 ghs[t] = step(gh, t);
-                ghRu[t] = rows(ghs[t], 0, 2L * h); ghN[t] = rows(ghs[t], 2L * h, 3L * h);
                 dgiS[t] = step(dgi, t);
-                dgiRu[t] = rows(dgiS[t], 0, 2L * h); dgiR[t] = rows(dgiS[t], 0, h);
-                dgiU[t] = rows(dgiS[t], h, 2L * h); dgiN[t] = rows(dgiS[t], 2L * h, 3L * h);
                 dghS[t] = step(dgh, t);
-                dghRu[t] = rows(dghS[t], 0, 2L * h); dghN[t] = rows(dghS[t], 2L * h, 3L * h);
-                if (!top) epsIn[t] = step(ein, t);
             }
         }
+    }
+
+    private static INDArray fresh(DataType type, long... shape) {
+        INDArray a = Nd4j.createUninitialized(type, shape, 'c');
+        if (a.offset() != 0 || a.data().offset() != 0) throw new IllegalStateException("GruRuntime buffers must start their data buffer");
+        return a;
     }
 
     /** Step t of a c-order [steps, rows, B] buffer: a contiguous [rows, B] view. */
@@ -86,30 +83,33 @@ public final class GruRuntime extends SameDiffGraphVertex {
         return a.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all());
     }
 
-    /** Rows [from, to) of a c-order [rows, B] view: contiguous. */
-    private static INDArray rows(INDArray a, long from, long to) {
-        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-    }
-
     private void allocate(long b, DataType dt, int actionDim) {
         if (b == batch && dt == type) return;
         batch = b;
         type = dt;
-        actions = Nd4j.createUninitialized(dt, new long[]{steps, actionDim, b}, 'c');
-        dActions = Nd4j.createUninitialized(dt, new long[]{steps, actionDim, b}, 'c');
-        epsOut = Nd4j.createUninitialized(dt, new long[]{steps + 1, hidden, b}, 'c');
-        dh0 = Nd4j.createUninitialized(dt, new long[]{hidden, b}, 'c');
-        t1 = Nd4j.createUninitialized(dt, new long[]{hidden, b}, 'c');
-        t2 = Nd4j.createUninitialized(dt, new long[]{hidden, b}, 'c');
-        carry = Nd4j.createUninitialized(dt, new long[]{hidden, b}, 'c');
+        actions = fresh(dt, steps, actionDim, b);
+        dActions = fresh(dt, steps, actionDim, b);
+        epsOut = fresh(dt, steps + 1, hidden, b);
+        dh0 = fresh(dt, hidden, b);
+        carry = fresh(dt, hidden, b);
+        gates = new GruGates(hidden, (int) b);
         state = new Layer[layers];
-        for (int l = 0; l < layers; l++) state[l] = new Layer(dt, hidden, steps, b, l == layers - 1);
+        for (int l = 0; l < layers; l++) state[l] = new Layer(dt, hidden, steps, b);
+        long hb = hidden * b;
         for (int l = 0; l < layers; l++) {
             Layer s = state[l];
+            if (l == layers - 1) {                     // the rollout's epsilon at indices 1..T−1
+                s.eps = epsOut;
+                s.epsBase = hb;
+            } else {                                   // written by layer l+1's backward pass
+                s.eps = fresh(dt, steps, hidden, b);
+                s.epsBase = 0;
+            }
+        }
+        for (int l = 0; l < layers; l++) {
             for (int t = 0; t < steps; t++) {
-                s.x[t] = l == 0 ? step(actions, t) : state[l - 1].hNext[t];
-                s.dx[t] = l == 0 ? step(dActions, t) : state[l - 1].epsIn[t];
-                if (l == layers - 1) s.epsIn[t] = step(epsOut, t + 1);
+                state[l].x[t] = l == 0 ? step(actions, t) : state[l - 1].hPrev[t + 1];
+                state[l].dx[t] = l == 0 ? step(dActions, t) : step(state[l - 1].eps, t);
             }
         }
         forwardZ = forwardA = null;
@@ -123,22 +123,17 @@ public final class GruRuntime extends SameDiffGraphVertex {
         DataType dt = p("Wh0").dataType();
         allocate(z.size(0), dt, (int) a.size(1));
         actions.assign(a.castTo(dt).permute(2, 1, 0));
-        state[0].hs.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all())
-                .assign(z.castTo(dt).get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(0)).transpose());
+        state[0].hPrev[0].assign(z.castTo(dt).get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(0)).transpose());
+        long hb = hidden * batch;
         for (int l = 0; l < layers; l++) {
             Layer s = state[l];
             if (l > 0) s.hPrev[0].assign(state[0].hPrev[0]);      // every layer starts from z[:, :, 0]
             INDArray wi = p("Wi" + l), wh = p("Wh" + l);
-            INDArray bi = p("bi" + l).reshape(3L * hidden, 1), bh = p("bh" + l).reshape(3L * hidden, 1);
+            double[] bi = p("bi" + l).toDoubleVector(), bh = p("bh" + l).toDoubleVector();
             for (int t = 0; t < steps; t++) {
-                Nd4j.gemm(wi, s.x[t], s.gi[t], true, false, 1.0, 0.0);          // giᵀ = Wiᵀ·xᵀ
-                s.gi[t].addiColumnVector(bi);
-                Nd4j.gemm(wh, s.hPrev[t], s.ghs[t], true, false, 1.0, 0.0);     // ghᵀ = Whᵀ·hᵀ
-                s.ghs[t].addiColumnVector(bh);
-                Transforms.sigmoid(s.ru[t].addi(s.ghRu[t]), false);              // r, u (in place of gi_r, gi_u)
-                s.r[t].muli(s.ghN[t], t1);
-                Transforms.tanh(s.n[t].addi(t1), false);                          // n = tanh(gi_n + r ⊙ gh_n)
-                s.hPrev[t].subi(s.n[t], s.hNext[t]).muli(s.u[t]).addi(s.n[t]);   // h' = n + u ⊙ (h − n)
+                Nd4j.gemm(wi, s.x[t], s.gi[t], true, false, 1.0, 0.0);          // Wiᵀ·xᵀ
+                Nd4j.gemm(wh, s.hPrev[t], s.ghs[t], true, false, 1.0, 0.0);     // Whᵀ·hᵀ
+                gates.forward(s.g, 3 * hb * t, s.gh, 3 * hb * t, s.hs, hb * t, hb * (t + 1), bi, bh);
             }
         }
         forwardZ = z;
@@ -176,25 +171,13 @@ public final class GruRuntime extends SameDiffGraphVertex {
     private void backward(int l) {
         Layer s = state[l];
         INDArray wi = p("Wi" + l), wh = p("Wh" + l);
+        long hb = hidden * batch;
+        double[] dbi = new double[3 * hidden], dbh = new double[3 * hidden];
         for (int t = steps - 1; t >= 0; t--) {
-            INDArray dh = s.epsIn[t];                                             // dL/dh_{t+1}, in place
-            if (t < steps - 1) dh.addi(carry);
-            INDArray r = s.r[t], u = s.u[t], n = s.n[t];
-            u.rsubi(1.0, t1);
-            dh.muli(t1, s.dgiN[t]);                                               // dn = dh ⊙ (1 − u)
-            n.muli(n, t2).rsubi(1.0);
-            s.dgiN[t].muli(t2);                                                   // da_n = dn ⊙ (1 − n²)
-            s.hPrev[t].subi(n, t1).muli(dh);                                      // du = dh ⊙ (h − n)
-            u.rsubi(1.0, t2).muli(u);
-            t1.muli(t2, s.dgiU[t]);                                               // da_u = du ⊙ u(1 − u)
-            s.dgiN[t].muli(s.ghN[t], t1);                                         // dr = da_n ⊙ gh_n
-            r.rsubi(1.0, t2).muli(r);
-            t1.muli(t2, s.dgiR[t]);                                               // da_r = dr ⊙ r(1 − r)
-            s.dghRu[t].assign(s.dgiRu[t]);
-            s.dgiN[t].muli(r, s.dghN[t]);                                         // d gh_n = da_n ⊙ r
-            dh.muli(u, carry);
-            Nd4j.gemm(wh, s.dghS[t], carry, false, false, 1.0, 1.0);              // dL/dh_t = dh ⊙ u + Wh·d gh
-            Nd4j.gemm(wi, s.dgiS[t], s.dx[t], false, false, 1.0, 0.0);            // dL/dx_t = Wi·d gi
+            gates.backward(s.eps, s.epsBase + hb * t, carry, t < steps - 1, s.g, 3 * hb * t, s.gh, 3 * hb * t,
+                    s.hs, hb * t, s.dgi, s.dgh, 3 * hb * t, dbi, dbh);
+            Nd4j.gemm(wh, s.dghS[t], carry, false, false, 1.0, 1.0);              // dL/dh_t = dL/dh' ⊙ u + Wh·dgh
+            Nd4j.gemm(wi, s.dgiS[t], s.dx[t], false, false, 1.0, 0.0);            // dL/dx_t = Wi·dgi
         }
         dh0.addi(carry);
         INDArray dwi = gradTable.get("Wi" + l), dwh = gradTable.get("Wh" + l);
@@ -202,7 +185,7 @@ public final class GruRuntime extends SameDiffGraphVertex {
             Nd4j.gemm(s.x[t], s.dgiS[t], dwi, false, true, 1.0, t == 0 ? 0.0 : 1.0);
             Nd4j.gemm(s.hPrev[t], s.dghS[t], dwh, false, true, 1.0, t == 0 ? 0.0 : 1.0);
         }
-        gradTable.get("bi" + l).assign(s.dgi.sum(0, 2).reshape(1, 3L * hidden));
-        gradTable.get("bh" + l).assign(s.dgh.sum(0, 2).reshape(1, 3L * hidden));
+        gradTable.get("bi" + l).assign(Nd4j.createFromArray(dbi).castTo(type).reshape(1, 3L * hidden));
+        gradTable.get("bh" + l).assign(Nd4j.createFromArray(dbh).castTo(type).reshape(1, 3L * hidden));
     }
 }

@@ -11,10 +11,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.Arrays;
 
 /**
- * Not a test (no assertions): forward and backward time of the Gru vertex, GruRuntime vs the stock SameDiff runtime,
+ * Not a test (no assertions; not matched by -Dtest=Gru*): forward and backward time of the Gru vertex, GruRuntime vs the stock SameDiff runtime,
  * float, B/D/layers from -Dgru.bench.b/.d/.layers (64/512/1), median of -Dgru.bench.calls (10) after 3 warm-up calls.
  */
-class GruBench {
+class ForwardModelBench {
     @Test
     void forwardAndBackwardTimes() {
         int b = Integer.getInteger("gru.bench.b", 64), d = Integer.getInteger("gru.bench.d", 512);
@@ -27,22 +27,26 @@ class GruBench {
             ComputationGraph cg = GruRuntimeTest.graph(gru, DataType.FLOAT, 1);
             GraphVertex v = cg.getVertex("rollout");
             LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-            double[] fwd = new double[calls], bwd = new double[calls];
+            double[] fwd = new double[calls], bwd = new double[calls], cpuF = new double[calls], cpuB = new double[calls];
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
             for (int i = -3; i < calls; i++) {
                 v.setInput(0, z, mgr);
                 v.setInput(1, a, mgr);
-                long t0 = System.nanoTime();
+                long c0 = mx.getCurrentThreadCpuTime(), t0 = System.nanoTime();
                 v.doForward(true, mgr);
-                long t1 = System.nanoTime();
+                long c1 = mx.getCurrentThreadCpuTime(), t1 = System.nanoTime();
                 v.setEpsilon(eps);
                 v.doBackward(false, mgr);
-                long t2 = System.nanoTime();
-                if (i >= 0) { fwd[i] = (t1 - t0) / 1e6; bwd[i] = (t2 - t1) / 1e6; }
+                long c2 = mx.getCurrentThreadCpuTime(), t2 = System.nanoTime();
+                if (i >= 0) {
+                    fwd[i] = (t1 - t0) / 1e6; bwd[i] = (t2 - t1) / 1e6;
+                    cpuF[i] = (c1 - c0) / 1e6; cpuB[i] = (c2 - c1) / 1e6;
+                }
             }
-            Arrays.sort(fwd);
-            Arrays.sort(bwd);
-            System.out.printf("gru bench %s B=%d D=%d layers=%d: forward %.1f ms, backward %.1f ms (median of %d; min %.1f / %.1f)%n",
-                    stock ? "stock SameDiff" : "GruRuntime", b, d, layers, fwd[calls / 2], bwd[calls / 2], calls, fwd[0], bwd[0]);
+            for (double[] x : new double[][]{fwd, bwd, cpuF, cpuB}) Arrays.sort(x);
+            System.out.printf("gru bench %s B=%d D=%d layers=%d: forward %.1f ms, backward %.1f ms (median of %d; min %.1f / %.1f);"
+                            + " thread CPU forward %.1f ms, backward %.1f ms%n", stock ? "stock SameDiff" : "GruRuntime", b, d, layers,
+                    fwd[calls / 2], bwd[calls / 2], calls, fwd[0], bwd[0], cpuF[calls / 2], cpuB[calls / 2]);
         }
     }
 }
