@@ -122,6 +122,23 @@ class GruRuntimeTest {
     @Test
     void twoLayersFloatEqualStock() { equalsStock(2, DataType.FLOAT, 1e-5); }
 
+    /** In a graph: same score and same FLATTENED gradient vector (so the gradient views have the stock layout). */
+    @Test
+    void twoLayerGraphGradientEqualsStock() {
+        int b = 4, d = 5;
+        ComputationGraph fast = graph(new Gru(d, 2, T, A), DataType.DOUBLE, 8), stock = graph(new StockGru(d, 2), DataType.DOUBLE, 8);
+        Nd4j.getRandom().setSeed(3);
+        INDArray z = Nd4j.randn(DataType.DOUBLE, b, d, T), a = Nd4j.randn(DataType.DOUBLE, b, A, T - 1), y = Nd4j.randn(DataType.DOUBLE, b, d, T);
+        for (ComputationGraph cg : new ComputationGraph[]{fast, stock}) {
+            cg.setInputs(z, a);
+            cg.setLabels(y);
+            cg.computeGradientAndScore();
+        }
+        assertEquals(stock.score(), fast.score(), 1e-12 * stock.score());
+        assertTrue(relErr(stock.gradient().gradient(), fast.gradient().gradient()) < 1e-10);
+        assertEquals(fast.params().length(), fast.gradient().gradient().length());
+    }
+
     /**
      * Central differences of L = Σ out ⊙ W (W fixed) in double w.r.t. every parameter, z[:, :, 0..1] (index 1 has none)
      * and every other action.
