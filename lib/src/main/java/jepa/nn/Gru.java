@@ -1,7 +1,11 @@
 package jepa.nn;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
+import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -28,8 +32,11 @@ import java.util.SplittableRandom;
  * Parameters of layer l (gate order r, z, n along the 3H columns): {@code Wi<l>} [in, 3H] = PyTorch
  * weight_ih_l&lt;l&gt;ᵀ, {@code Wh<l>} [H, 3H] = weight_hh_l&lt;l&gt;ᵀ, {@code bi<l>} [1, 3H] = bias_ih, {@code bh<l>} [1, 3H]
  * = bias_hh.
+ * <p>
+ * Runtime: {@link GruRuntime} (hand-written forward and BPTT, same parameters); {@link #defineVertex} is the SameDiff
+ * specification it is tested against (GruRuntimeTest builds the stock runtime from it).
  */
-public class Gru extends ExactSameDiffVertex implements PytorchInit.Initialisable {
+public class Gru extends SameDiffVertex implements PytorchInit.Initialisable {
     // DL4J serialises configurations with Jackson via bean accessors: private fields need @JsonProperty
     @JsonProperty private int hidden;
     @JsonProperty private int layers;
@@ -107,6 +114,14 @@ public class Gru extends ExactSameDiffVertex implements PytorchInit.Initialisabl
 
     private SDVariable gate(SDVariable g, int k) {
         return g.get(SDIndex.all(), SDIndex.interval((long) k * hidden, (long) (k + 1) * hidden));
+    }
+
+    /** The hand-written runtime ({@link GruRuntime}); the SameDiff graph of {@link #defineVertex} is its specification. */
+    @Override
+    public GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView, boolean initializeParams,
+                                   DataType dataType) {
+        setName(name);
+        return new GruRuntime(this, graph, name, idx, paramsView, initializeParams, dataType);
     }
 
     @Override

@@ -1,0 +1,191 @@
+package jepa.nn;
+
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.samediff.SameDiffGraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The runtime of {@link Gru}: the same forward pass and its exact BPTT backward pass as plain gemms plus one fused
+ * Java pass per step for the gates ({@link GruGates}), instead of a SameDiff graph whose per-op session overhead cost
+ * several times the GRU's arithmetic. The parameter and gradient views are SameDiffGraphVertex's, so the flattened
+ * parameter layout, checkpoints and updaters are unchanged.
+ * <p>
+ * Layout: every state is FEATURE-MAJOR, [rows, B] per step in fresh c-order buffers [steps, rows, B], so that a step,
+ * and each gate block (r, u, n = rows [0, H), [H, 2H), [2H, 3H)), is contiguous: the gemms are gᵀ = Wᵀ·hᵀ into
+ * step views, the gate pass reads and writes plain ranges. Layers run one after the other over all steps (a layer
+ * only reads the one below), so layer l's backward pass starts with the complete epsilon from layer l+1.
+ * <p>
+ * Gradients are the true ones (no halving: ExactGradientVertex's doubling bug is SameDiff's). The buffers follow the
+ * batch size, so unlike the stock runtime the vertex works at any B after a backward pass.
+ */
+public final class GruRuntime extends SameDiffGraphVertex {
+    private final int hidden, layers, steps;
+    private long batch = -1;
+    private DataType type;
+    private INDArray actions;              // [S, A, B]
+    private INDArray epsOut;               // [T, H, B]: the incoming epsilon, feature-major
+    private INDArray dActions;             // [S, A, B]
+    private INDArray dh0, carry;           // [H, B]
+    private Layer[] state;
+    private GruGates gates;
+    private INDArray forwardZ, forwardA;   // the inputs whose forward pass the buffers hold
+
+    public GruRuntime(Gru config, ComputationGraph graph, String name, int index, INDArray paramsView, boolean initParams,
+                      DataType dataType) {
+        super(config, graph, name, index, paramsView, initParams, dataType);
+        this.hidden = config.hidden();
+        this.layers = config.layers();
+        this.steps = config.frames() - 1;
+    }
+
+    /** One layer's buffers; per step t the views the gemms use. */
+    private static final class Layer {
+        final INDArray hs, g, gh, dgi, dgh;           // [T, H, B], [S, 3H, B] ×4
+        INDArray eps;                                  // epsilon on the layer's outputs: step t at epsBase + t·H·B
+        long epsBase;
+        final INDArray[] x, dx, hPrev, gi, ghs, dgiS, dghS;
+
+        Layer(DataType type, int h, int s, long b) {
+            hs = fresh(type, s + 1, h, b);
+            g = fresh(type, s, 3L * h, b);
+            gh = fresh(type, s, 3L * h, b);
+            dgi = fresh(type, s, 3L * h, b);
+            dgh = fresh(type, s, 3L * h, b);
+            x = new INDArray[s]; dx = new INDArray[s];
+            hPrev = new INDArray[s + 1]; gi = new INDArray[s]; ghs = new INDArray[s]; dgiS = new INDArray[s]; dghS = new INDArray[s];
+            for (int t = 0; t <= s; t++) hPrev[t] = step(hs, t);
+            for (int t = 0; t < s; t++) {
+                gi[t] = step(g, t);
+                ghs[t] = step(gh, t);
+                dgiS[t] = step(dgi, t);
+                dghS[t] = step(dgh, t);
+            }
+        }
+    }
+
+    private static INDArray fresh(DataType type, long... shape) {
+        INDArray a = Nd4j.createUninitialized(type, shape, 'c');
+        if (a.offset() != 0 || a.data().offset() != 0) throw new IllegalStateException("GruRuntime buffers must start their data buffer");
+        return a;
+    }
+
+    /** Step t of a c-order [steps, rows, B] buffer: a contiguous [rows, B] view. */
+    private static INDArray step(INDArray a, long t) {
+        return a.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+
+    private void allocate(long b, DataType dt, int actionDim) {
+        if (b == batch && dt == type) return;
+        batch = b;
+        type = dt;
+        actions = fresh(dt, steps, actionDim, b);
+        dActions = fresh(dt, steps, actionDim, b);
+        epsOut = fresh(dt, steps + 1, hidden, b);
+        dh0 = fresh(dt, hidden, b);
+        carry = fresh(dt, hidden, b);
+        gates = new GruGates(hidden, (int) b);
+        state = new Layer[layers];
+        for (int l = 0; l < layers; l++) state[l] = new Layer(dt, hidden, steps, b);
+        long hb = hidden * b;
+        for (int l = 0; l < layers; l++) {
+            Layer s = state[l];
+            if (l == layers - 1) {                     // the rollout's epsilon at indices 1..T−1
+                s.eps = epsOut;
+                s.epsBase = hb;
+            } else {                                   // written by layer l+1's backward pass
+                s.eps = fresh(dt, steps, hidden, b);
+                s.epsBase = 0;
+            }
+        }
+        for (int l = 0; l < layers; l++) {
+            for (int t = 0; t < steps; t++) {
+                state[l].x[t] = l == 0 ? step(actions, t) : state[l - 1].hPrev[t + 1];
+                state[l].dx[t] = l == 0 ? step(dActions, t) : step(state[l - 1].eps, t);
+            }
+        }
+        forwardZ = forwardA = null;
+    }
+
+    private INDArray p(String key) { return paramTable.get(key); }
+
+    /** Runs the forward pass into the buffers (outside DL4J's workspaces: they live until the backward pass). */
+    private void forward() {
+        INDArray z = inputs[0], a = inputs[1];
+        DataType dt = p("Wh0").dataType();
+        allocate(z.size(0), dt, (int) a.size(1));
+        actions.assign(a.castTo(dt).permute(2, 1, 0));
+        state[0].hPrev[0].assign(z.castTo(dt).get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(0)).transpose());
+        long hb = hidden * batch;
+        for (int l = 0; l < layers; l++) {
+            Layer s = state[l];
+            if (l > 0) s.hPrev[0].assign(state[0].hPrev[0]);      // every layer starts from z[:, :, 0]
+            INDArray wi = p("Wi" + l), wh = p("Wh" + l);
+            double[] bi = p("bi" + l).toDoubleVector(), bh = p("bh" + l).toDoubleVector();
+            for (int t = 0; t < steps; t++) {
+                Nd4j.gemm(wi, s.x[t], s.gi[t], true, false, 1.0, 0.0);          // Wiᵀ·xᵀ
+                Nd4j.gemm(wh, s.hPrev[t], s.ghs[t], true, false, 1.0, 0.0);     // Whᵀ·hᵀ
+                gates.forward(s.g, 3 * hb * t, s.gh, 3 * hb * t, s.hs, hb * t, hb * (t + 1), bi, bh);
+            }
+        }
+        forwardZ = z;
+        forwardA = a;
+    }
+
+    @Override
+    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            forward();
+        }
+        // the top layer's states [T, H, B] are the rollout: index 0 is z[:, :, 0], as the layer starts from it
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, type, new long[]{batch, hidden, steps + 1}, 'c');
+        return out.assign(state[layers - 1].hs.permute(2, 1, 0));
+    }
+
+    @Override
+    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+        Gradient g = new DefaultGradient();
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            if (inputs[0] != forwardZ || inputs[1] != forwardA) forward();      // the buffers hold another batch
+            epsOut.assign(epsilon.castTo(type).permute(2, 1, 0));
+            dh0.assign(step(epsOut, 0));                                          // out[:, :, 0] is z[:, :, 0]
+            for (int l = layers - 1; l >= 0; l--) backward(l);
+            for (String k : paramTable.keySet()) g.gradientForVariable().put(k, gradTable.get(k));
+        }
+        INDArray dz = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, inputs[0].dataType(), inputs[0].shape(), 'c');
+        dz.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(0)).assign(dh0.transpose());
+        INDArray da = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, inputs[1].dataType(), inputs[1].shape(), 'c');
+        da.assign(dActions.permute(2, 1, 0));
+        return new Pair<>(g, new INDArray[]{dz, da});
+    }
+
+    /** BPTT through layer l: its parameter gradients, the epsilon of its input (dx) and of its initial state (into dh0). */
+    private void backward(int l) {
+        Layer s = state[l];
+        INDArray wi = p("Wi" + l), wh = p("Wh" + l);
+        long hb = hidden * batch;
+        double[] dbi = new double[3 * hidden], dbh = new double[3 * hidden];
+        for (int t = steps - 1; t >= 0; t--) {
+            gates.backward(s.eps, s.epsBase + hb * t, carry, t < steps - 1, s.g, 3 * hb * t, s.gh, 3 * hb * t,
+                    s.hs, hb * t, s.dgi, s.dgh, 3 * hb * t, dbi, dbh);
+            Nd4j.gemm(wh, s.dghS[t], carry, false, false, 1.0, 1.0);              // dL/dh_t = dL/dh' ⊙ u + Wh·dgh
+            Nd4j.gemm(wi, s.dgiS[t], s.dx[t], false, false, 1.0, 0.0);            // dL/dx_t = Wi·dgi
+        }
+        dh0.addi(carry);
+        INDArray dwi = gradTable.get("Wi" + l), dwh = gradTable.get("Wh" + l);
+        for (int t = 0; t < steps; t++) {
+            Nd4j.gemm(s.x[t], s.dgiS[t], dwi, false, true, 1.0, t == 0 ? 0.0 : 1.0);
+            Nd4j.gemm(s.hPrev[t], s.dghS[t], dwh, false, true, 1.0, t == 0 ? 0.0 : 1.0);
+        }
+        gradTable.get("bi" + l).assign(Nd4j.createFromArray(dbi).castTo(type).reshape(1, 3L * hidden));
+        gradTable.get("bh" + l).assign(Nd4j.createFromArray(dbh).castTo(type).reshape(1, 3L * hidden));
+    }
+}
