@@ -1,8 +1,6 @@
 package jepa.method;
 
 import jepa.nn.ParallelLoops;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -105,7 +103,7 @@ public class VicregLossRuntime extends org.deeplearning4j.nn.layers.samediff.Sam
         final int n, d, t, first, nf;
         final INDArray enc, gram, grad;                    // native [F, N, D] centred encodings, [F, N, N], [F, N, D]
         final double[] x, c, r, var, std, g, gg, frameSums;   // x is the input, then the epsilon
-        final float[] staging;                             // FLOAT arrays pass through it
+        final HostCopy host = new HostCopy();
 
         Scratch(DataType dt, int n, int d, int t, int first) {
             this.n = n; this.d = d; this.t = t; this.first = first; this.nf = t - first;
@@ -122,13 +120,11 @@ public class VicregLossRuntime extends org.deeplearning4j.nn.layers.samediff.Sam
             g = new double[nf * n * d];
             gg = new double[nf * n * n];
             frameSums = new double[t];
-            staging = dt == DataType.FLOAT ? new float[x.length] : null;
         }
 
         /** Reads x, fills c (centred) and r = rollout − encodings; returns Σ r². */
         double split(INDArray input) {
-            if (input.dataType() != DataType.FLOAT && input.dataType() != DataType.DOUBLE) input = input.castTo(DataType.DOUBLE);
-            read(contiguous(input), x, x.length);
+            host.read(input, x);
             ParallelLoops.forRange(n, (from, to) -> {
                 for (int b = from; b < to; b++) {
                     for (int j = 0; j < d; j++) {
@@ -164,7 +160,7 @@ public class VicregLossRuntime extends org.deeplearning4j.nn.layers.samediff.Sam
                     frameSums[tt] = sr;
                 }
             });
-            write(c, enc);
+            host.write(c, enc);
             double sum = 0;
             for (double v : frameSums) sum += v;
             return sum;
@@ -186,7 +182,7 @@ public class VicregLossRuntime extends org.deeplearning4j.nn.layers.samediff.Sam
                 INDArray cf = frame(enc, f);
                 Nd4j.gemm(cf, cf, frame(gram, f), false, true, 1.0, 0.0);
             }
-            read(gram, gg, gg.length);
+            host.read(gram, gg);
             double all = 0, diag = 0;
             for (double v : gg) all += v * v;
             for (double v : var) diag += v * v;
@@ -209,9 +205,9 @@ public class VicregLossRuntime extends org.deeplearning4j.nn.layers.samediff.Sam
                     }
                 }
             });
-            write(g, grad);
+            host.write(g, grad);
             for (int f = 0; f < nf; f++) Nd4j.gemm(frame(gram, f), frame(enc, f), frame(grad, f), false, false, k / (n - 1), 1.0);
-            read(grad, g, g.length);
+            host.read(grad, g);
             ParallelLoops.forRange(n, (from, to) -> {
                 for (int b = from; b < to; b++) {
                     for (int j = 0; j < d; j++) {
@@ -224,38 +220,7 @@ public class VicregLossRuntime extends org.deeplearning4j.nn.layers.samediff.Sam
                     }
                 }
             });
-            if (contiguous(eps) != eps) throw new IllegalStateException("epsilon must be a fresh c-order array");
-            write(x, eps);
-        }
-
-        private static INDArray contiguous(INDArray a) {
-            boolean dense = a.ordering() == 'c' && a.offset() == 0 && a.data().offset() == 0 && a.data().length() >= a.length();
-            for (int i = a.rank() - 1, expected = 1; dense && i >= 0; expected *= (int) a.size(i), i--)
-                dense = a.size(i) == 1 || a.stride(i) == expected;
-            return dense ? a : a.dup('c');
-        }
-
-        /** The first len values of a (dense c-order, FLOAT or DOUBLE) → dst. */
-        private void read(INDArray a, double[] dst, int len) {
-            if (a.dataType() == DataType.DOUBLE) {
-                new DoublePointer(a.data().addressPointer()).get(dst, 0, len);
-            } else {
-                float[] f = staging != null ? staging : new float[len];
-                new FloatPointer(a.data().addressPointer()).get(f, 0, len);
-                for (int i = 0; i < len; i++) dst[i] = f[i];
-            }
-        }
-
-        /** src → a (a fresh dense c-order array of this scratch's type, a.length() = src.length). */
-        private void write(double[] src, INDArray a) {
-            if (a.length() != src.length) throw new IllegalStateException("length " + a.length() + " != " + src.length);
-            if (a.dataType() == DataType.DOUBLE) {
-                new DoublePointer(a.data().addressPointer()).put(src, 0, src.length);
-            } else {
-                float[] f = staging;
-                for (int i = 0; i < src.length; i++) f[i] = (float) src[i];
-                new FloatPointer(a.data().addressPointer()).put(f, 0, src.length);
-            }
+            host.write(x, eps);
         }
     }
 }
