@@ -10,8 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Arrays;
 
 /**
- * Not a test (no assertions): backprop + score of the VICReg loss layer alone, SameDiff runtime vs
- * {@link VicregLossRuntime}, float, B/D from -Dvicreg.bench.b/.d (64/512), median of 10 calls (-Dtest=VicregLossBench).
+ * Not a test (no assertions): backprop + score of the VICReg and InfoNCE loss layers alone, SameDiff runtime vs
+ * {@link VicregLossRuntime} / {@link InfoNceLossRuntime}, float, B/D from -Dvicreg.bench.b/.d (64/512), median of 10 calls (-Dtest=VicregLossBench).
  */
 class VicregLossBench {
     @Test
@@ -20,9 +20,13 @@ class VicregLossBench {
         ComputationGraph cg = VicregLossRuntimeTest.graph(d, VicregParams.defaults(), DataType.FLOAT);
         INDArray x = VicregLossRuntimeTest.batch(b, d, DataType.FLOAT, 1);
         IOutputLayer fast = (IOutputLayer) cg.getLayer("loss"), old = VicregLossRuntimeTest.stock(cg, DataType.FLOAT);
+        ComputationGraph nce = InfoNceLossRuntimeTest.graph(d, 0.5, true, DataType.FLOAT);
+        IOutputLayer nceFast = (IOutputLayer) nce.getLayer("loss"), nceOld = VicregLossRuntimeTest.stock(nce, DataType.FLOAT);
         for (int round = 0; round < 2; round++) {
             System.out.printf("VICReg loss layer B=%d D=%d, backprop + score, median of 10: SameDiff %.4f s, hand-written %.4f s%n",
                     b, d, median(old, x), median(fast, x));
+            System.out.printf("InfoNCE loss layer B=%d D=%d, backprop + score, median of 10: SameDiff %.4f s, hand-written %.4f s%n",
+                    b, d, median(nceOld, x), median(nceFast, x));
         }
     }
 
