@@ -17,6 +17,8 @@ import java.util.Map;
  * S = F F^T / tau; each row's positive is its partner in the other half, the other 2N-2 non-self entries are
  * negatives (both views); loss_t = mean over the 2N rows of (-S_pos + logsumexp_{j != k} S_kj);
  * total = mean over the T-1 steps. No parameters; the label is a dummy [B,1].
+ * Runtime: {@link #instantiate} returns the hand-written {@link InfoNceLossRuntime}; {@code defineLayer} stays the
+ * definition it is checked against (InfoNceLossRuntimeTest builds DL4J's stock runtime).
  */
 public class InfoNceLoss extends RolloutLossLayer {
     /** Self-similarities get this subtracted before the softmax: exp(...) is exactly 0 in float and double. */
@@ -62,6 +64,21 @@ public class InfoNceLoss extends RolloutLossLayer {
     private static SDVariable unitRows(SameDiff sd, SDVariable v) {
         SDVariable norm = sd.math().sqrt(v.mul(v).sum(true, 2));
         return v.div(sd.scalarMax(norm, 1e-12));
+    }
+
+    /** The hand-written {@link InfoNceLossRuntime} instead of DL4J's SameDiff runtime (same wiring, no parameters). */
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(org.deeplearning4j.nn.conf.NeuralNetConfiguration conf,
+                                                       java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> listeners,
+                                                       int layerIndex, INDArray paramsView, boolean initializeParams,
+                                                       org.nd4j.linalg.api.buffer.DataType networkDataType) {
+        InfoNceLossRuntime ret = new InfoNceLossRuntime(conf, networkDataType);
+        ret.setListeners(listeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(paramsView);
+        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
+        ret.setConf(conf);
+        return ret;
     }
 
     @Override public String activationsVertexName() { return "infonce_input"; }

@@ -1,7 +1,9 @@
 package jepa.method;
 
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -11,6 +13,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -23,6 +26,9 @@ import java.util.Map;
  * <p>
  * Labels: a dummy [B, 1] (stack-notes §4 workaround #2, kept by {@link RolloutLossLayer}). Activations (cg.output) =
  * the input x itself. The SameDiff loss variable is B·L: see {@link LossScale}.
+ * <p>
+ * Runtime: {@link #instantiate} returns the hand-written {@link VicregLossRuntime} (same score and input gradient);
+ * {@code defineLayer} stays the definition it is checked against (VicregLossRuntimeTest builds DL4J's stock runtime).
  */
 public class VicregLoss extends RolloutLossLayer {
     public static final double STD_EPS = 1e-4;
@@ -94,6 +100,20 @@ public class VicregLoss extends RolloutLossLayer {
         lVar /= (t - first);
         lCov /= (t - first);
         return new Terms(p.simCoeff() * lPred + p.stdCoeff() * lVar + p.covCoeff() * lCov, lPred, lVar, lCov);
+    }
+
+    /** The hand-written {@link VicregLossRuntime} instead of DL4J's SameDiff runtime (same wiring, no parameters). */
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+                                                       int layerIndex, INDArray paramsView, boolean initializeParams,
+                                                       DataType networkDataType) {
+        VicregLossRuntime ret = new VicregLossRuntime(conf, networkDataType);
+        ret.setListeners(listeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(paramsView);
+        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
+        ret.setConf(conf);
+        return ret;
     }
 
     // "input": DL4J's SameDiffOutputLayer then returns the input itself without running the graph

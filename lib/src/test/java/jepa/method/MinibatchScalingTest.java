@@ -60,6 +60,13 @@ class MinibatchScalingTest {
         check(new InfoNceLoss(D, 0.5, true), LossGraphs.batch(m.getFeatures(0), LossGraphs.dummy(B, DataType.DOUBLE)), true, 1.0, false);
     }
 
+    @Test
+    void vicregStepIsLrTimesLossGradient() {
+        MultiDataSet m = batch(35, 2, T);
+        check(new VicregLoss(D, T, new VicregParams(2.0, 3.0, 1.5, false)),
+                LossGraphs.batch(m.getFeatures(0), LossGraphs.dummy(B, DataType.DOUBLE)), true, 1.0, false);
+    }
+
     /** Why JepaNetwork keeps miniBatch(true): with false the step is B times too long. */
     @Test
     void miniBatchFalseStepsBTimesFurther() { check(new ProbeLoss(D, 1), batch(34, 2, T), false, B, true); }
