@@ -32,11 +32,15 @@ class FastBatchNormTest {
     static final int C = 4, H = 5, W = 6;
     static final double EPS = 1e-5, DECAY = 0.9;
 
-    private static ComputationGraph graph(boolean fast, DataType dt) {
+    private static ComputationGraph graph(boolean fast, DataType dt) { return graph(fast, dt, false); }
+
+    /** x → bn → conv(tanh) → MSE output; with pre, a conv(tanh) before the bn (its gradient goes through the bn). */
+    private static ComputationGraph graph(boolean fast, DataType dt, boolean pre) {
         BatchNormalization.Builder bn = new BatchNormalization.Builder().eps(EPS).decay(DECAY).useLogStd(false);
-        var conf = new NeuralNetConfiguration.Builder().seed(3).dataType(dt).updater(new Sgd(0.1)).graphBuilder()
-                .addInputs("x").setInputTypes(InputType.convolutional(H, W, C))
-                .addLayer("bn", fast ? new FastBatchNorm(bn) : bn.build(), "x")
+        var gb = new NeuralNetConfiguration.Builder().seed(3).dataType(dt).updater(new Sgd(0.1)).graphBuilder()
+                .addInputs("x").setInputTypes(InputType.convolutional(H, W, C));
+        if (pre) gb.addLayer("pre", new ConvolutionLayer.Builder(3, 3).stride(1, 1).padding(1, 1).nOut(C).activation(Activation.TANH).build(), "x");
+        var conf = gb.addLayer("bn", fast ? new FastBatchNorm(bn) : bn.build(), pre ? "pre" : "x")
                 .addLayer("conv", new ConvolutionLayer.Builder(3, 3).stride(1, 1).padding(1, 1).nOut(3).activation(Activation.TANH).build(), "bn")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY).build(), "conv")
                 .setOutputs("out").build();
@@ -130,6 +134,42 @@ class FastBatchNormTest {
         ls.activate(true, mgr);
         INDArray eps = Nd4j.randn(DataType.DOUBLE, 9, C, H, W);
         close(ls.backpropGradient(eps.dup(), mgr).getSecond(), lf.backpropGradient(eps.dup(), mgr).getSecond(), 1e-10, "epsilon");
+    }
+
+    /** Central differences (double) of the training-mode score through the fast layer: its γ, β and a weight below it. */
+    @Test
+    void gradientMatchesCentralDifferences() {
+        ComputationGraph cg = graph(true, DataType.DOUBLE, true);
+        MultiDataSet m = data(DataType.DOUBLE);
+        cg.setInputs(m.getFeatures());
+        cg.setLabels(m.getLabels());
+        cg.computeGradientAndScore();
+        INDArray grad = cg.gradient().gradient().dup(), params = cg.params();
+        long w = offset(cg, "pre", "W");
+        long[] probe = {w + 5, w + 40, offset(cg, "bn", "gamma") + 1, offset(cg, "bn", "beta") + 2};
+        for (long i : probe) {
+            double o = params.getDouble(i);
+            params.putScalar(i, o + 1e-6);
+            double up = cg.score(m, true);
+            params.putScalar(i, o - 1e-6);
+            double dn = cg.score(m, true);
+            params.putScalar(i, o);
+            double numeric = (up - dn) / 2e-6, analytic = grad.getDouble(i) / m.getFeatures(0).size(0);   // DL4J: Σ over examples
+            assertTrue(Math.abs(numeric) > 1e-4, "probe " + i + " non-trivial");
+            assertEquals(numeric, analytic, 1e-6 * Math.abs(numeric), "param " + i);
+        }
+    }
+
+    /** Offset of a parameter's first element in the flattened parameter vector (found by a marker value). */
+    private static long offset(ComputationGraph cg, String layer, String param) {
+        INDArray p = cg.getLayer(layer).getParam(param), all = cg.params();
+        double saved = p.getDouble(0);
+        p.putScalar(0, 12345.678);
+        long found = -1;
+        for (long i = 0; i < all.length() && found < 0; i++) if (all.getDouble(i) == 12345.678) found = i;
+        p.putScalar(0, saved);
+        assertTrue(found >= 0);
+        return found;
     }
 
     private static MultiDataSet data(DataType dt) {
