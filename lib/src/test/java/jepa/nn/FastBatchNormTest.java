@@ -20,13 +20,21 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * {@link FastBatchNorm} against DL4J's stock BatchNormalization on the same parameters and data: activations (train
  * and inference mode), input epsilon, gamma/beta gradients and running-statistics "gradients" of the layer alone;
  * score, gradient and parameters (running mean/var included) after SGD steps of a graph input → bn → conv → output;
- * DL4J's running-statistics rule by hand; the JSON round trip. Double to 1e-10, float to 1e-5 (relative).
+ * DL4J's running-statistics rule by hand; central differences; bit-identical results on 1 and 2 threads; the JSON
+ * round trip. Double to 1e-10, float to 1e-5 (relative).
  */
 class FastBatchNormTest {
     static final int C = 4, H = 5, W = 6;
@@ -118,6 +126,46 @@ class FastBatchNormTest {
     void layerMatchesStockInFloat() {
         layerMatchesStock(DataType.FLOAT, 5, true, 1e-5);
         layerMatchesStock(DataType.FLOAT, 37, false, 1e-5);
+    }
+
+    /**
+     * Results do not depend on the thread count (fixed blocks of images, combined in order), bit for bit: this JVM
+     * runs one thread (OMP_NUM_THREADS=1 from the pom, which ND4J will not raise), a child JVM runs two.
+     */
+    @Test
+    void threadCountDoesNotChangeResults() throws Exception {
+        String here = fingerprint();
+        ProcessBuilder pb = new ProcessBuilder();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FastBatchNormTest.class.getName()));
+        pb.command(cmd).redirectErrorStream(true).environment().put("OMP_NUM_THREADS", "2");
+        Process proc = pb.start();
+        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, proc.waitFor(), out);
+        String line = out.lines().filter(l -> l.startsWith("fingerprint ")).findFirst().orElseThrow(() -> new AssertionError(out));
+        assertTrue(line.startsWith("fingerprint threads 2 "), line);
+        assertEquals(here, line.substring("fingerprint threads 2 ".length()), "1 thread vs 2 threads");
+    }
+
+    /** Child JVM entry point of {@link #threadCountDoesNotChangeResults}. */
+    public static void main(String[] args) {
+        System.out.println("fingerprint threads " + ParallelLoops.threads() + " " + fingerprint());
+    }
+
+    /** Hashes of the float bits of the fast layer's outputs on 50 images (4 blocks, the last partial). */
+    private static String fingerprint() {
+        Layer l = graph(true, DataType.FLOAT).getLayer("bn");
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        l.setInput(input(DataType.FLOAT, 50, false), mgr);
+        INDArray y = l.activate(true, mgr);
+        Nd4j.getRandom().setSeed(7);
+        Pair<Gradient, INDArray> g = l.backpropGradient(Nd4j.randn(DataType.FLOAT, 50, C, H, W), mgr);
+        StringBuilder sb = new StringBuilder();
+        for (INDArray a : new INDArray[]{y, g.getSecond(), g.getFirst().getGradientFor("gamma"), g.getFirst().getGradientFor("var")})
+            sb.append(Arrays.hashCode(a.dup('c').data().asFloat())).append(' ');
+        return sb.toString().trim();
     }
 
     /** A backward pass on an input without a training forward on it uses that input's batch statistics. */
