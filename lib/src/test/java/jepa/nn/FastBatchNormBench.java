@@ -31,6 +31,7 @@ class FastBatchNormBench {
                 LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();     // both layers allocate their outputs
                 double[] fwd = new double[reps], bwd = new double[reps], cf = new double[reps], cb = new double[reps];
                 for (int i = 0; i < reps + warm; i++) {
+                    System.gc();                 // frees the last call's native arrays: fewer fresh pages, less JavaCPP GC
                     l.setInput(x, mgr);
                     long t0 = System.nanoTime(), c0 = cpu();
                     l.activate(true, mgr);
