@@ -2,6 +2,7 @@ package jepa.method;
 
 import jepa.config.JepaConfig;
 import jepa.nn.ContiguousConvolution;
+import jepa.nn.FastBatchNorm;
 import jepa.nn.PytorchInit;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -17,25 +18,29 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The speed-ups of the JEPA graph ({@link ContiguousConvolution} encoder convolutions, CacheMode.DEVICE) leave the
- * training trajectory unchanged: the production VICReg network (float32, LARS + schedule from the default config)
- * against the same configuration with DL4J's stock ConvolutionLayer and CacheMode.NONE, on one fixed batch:
+ * The speed-ups of the JEPA graph ({@link ContiguousConvolution} encoder convolutions, {@link FastBatchNorm}
+ * BatchNorms, CacheMode.DEVICE) leave the training trajectory unchanged: the production VICReg network (float32, LARS +
+ * schedule from the default config) against the same configuration with DL4J's stock ConvolutionLayer and
+ * BatchNormalization and CacheMode.NONE, on one fixed batch:
  * same loss, same gradient, same parameters after 3 fit steps, same inference rollout (float rounding only).
  */
 class FastPathEquivalenceTest {
     static final int B = 4, T = JepaNetwork.FRAMES;
 
-    /** The stock graph: the fast network's JSON with DL4J's conv class and no cache, same seed-initialised params. */
+    /** The stock graph: the fast network's JSON with DL4J's conv and BN classes, no cache, same seed-initialised params. */
     private static ComputationGraph stock(ComputationGraph fast, long seed) {
         String json = fast.getConfiguration().toJson();
         assertTrue(json.contains(ContiguousConvolution.class.getName()) && json.contains("\"DEVICE\""));
+        assertTrue(json.contains(FastBatchNorm.class.getName()));
         json = json.replace(ContiguousConvolution.class.getName(), "org.deeplearning4j.nn.conf.layers.ConvolutionLayer")
+                .replace(FastBatchNorm.class.getName(), "org.deeplearning4j.nn.conf.layers.BatchNormalization")
                 .replace("\"DEVICE\"", "\"NONE\"");
         ComputationGraph cg = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
         cg.init();
         PytorchInit.apply(cg, seed);
         assertEquals(CacheMode.NONE, cg.getConfiguration().getCacheMode());
         assertFalse(cg.getLayer("enc_seq_c2") instanceof ContiguousConvolution.Runtime);
+        assertFalse(cg.getLayer("enc_seq_bn2") instanceof FastBatchNorm.Runtime);
         return cg;
     }
 
@@ -50,6 +55,7 @@ class FastPathEquivalenceTest {
         JepaParams p = new JepaParams(1, false, 1, 16, 1, 9);
         ComputationGraph fast = m.build(p, 1, cfg.train(), 10).graph();
         assertInstanceOf(ContiguousConvolution.Runtime.class, fast.getLayer("enc_seq_c2"));
+        assertInstanceOf(FastBatchNorm.Runtime.class, fast.getLayer("enc_seq_bn2"));
         ComputationGraph stock = stock(fast, p.seed());
         assertEquals(stock.params(), fast.params(), "same initial parameters");
 
