@@ -124,11 +124,12 @@ public class ContiguousConvolution extends ConvolutionLayer {
             INDArray patches = uninitialized(cache, workspaceMgr, DataType.FLOAT, mb, p, kk);
             patches(in, patches, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
             INDArray im2col2d = patches.reshape('c', mb * p, kk);
-            INDArray rows = Nd4j.createUninitialized(DataType.FLOAT, new long[]{mb * p, oc}, 'c');
-            Nd4j.gemm(im2col2d, weights.reshape('c', oc, kk), rows, false, true, 1.0, 0.0);      // [B·P, kk]·[kk, oC]
+            // [B·P, kk]·[kk, oC] into an f-order result = channel-major [oC, B·P]
+            INDArray cm = Nd4j.createUninitialized(DataType.FLOAT, new long[]{mb * p, oc}, 'f');
+            Nd4j.gemm(im2col2d, weights.reshape('c', oc, kk), cm, false, true, 1.0, 0.0);
             INDArray pre = cache ? uninitialized(true, workspaceMgr, DataType.FLOAT, mb, oc, oh, ow) : null;
             INDArray act = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{mb, oc, oh, ow}, 'c');
-            ConvReluKernels.forward(rows, bias, pre, act);
+            ConvReluKernels.forward(cm, bias, pre, act);
             if (cache) {
                 preOutput = pre;
                 i2d = im2col2d;
@@ -236,11 +237,9 @@ public class ContiguousConvolution extends ConvolutionLayer {
             long oh = p.getFirst().size(2), ow = p.getFirst().size(3), n = mb * oh * ow;
             INDArray im2col2d = p.getSecond();                                                    // [B·oH·oW, C·kH·kW]
             INDArray delta2d;                                                                     // as gemm operand: [oC, B·oH·oW]
-            float[] biasGrad = null;
             if (fused(weights) && ConvReluKernels.dense(p.getFirst())) {
-                INDArray rows = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, oc}, 'c');   // [B·oH·oW, oC]
-                biasGrad = ConvReluKernels.backward(p.getFirst(), ConvReluKernels.dense(epsilon) ? epsilon : epsilon.dup('c'), rows);
-                delta2d = rows.transpose();
+                delta2d = Nd4j.createUninitialized(DataType.FLOAT, new long[]{oc, n}, 'c');
+                ConvReluKernels.backward(p.getFirst(), ConvReluKernels.dense(epsilon) ? epsilon : epsilon.dup('c'), delta2d);
             } else {
                 INDArray delta = lc.getActivationFn().backprop(p.getFirst(), epsilon).getFirst(); // [B, oC, oH, oW]
                 delta2d = delta.permute(1, 0, 2, 3).reshape('c', oc, n);
@@ -259,8 +258,7 @@ public class ContiguousConvolution extends ConvolutionLayer {
 
             Gradient ret = new DefaultGradient();
             if (lc.hasBias()) {
-                if (biasGrad != null) biasGradView.assign(Nd4j.createFromArray(biasGrad).reshape(biasGradView.shape()));
-                else delta2d.sum(biasGradView, 1);
+                delta2d.sum(biasGradView, 1);
                 ret.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
             }
             ret.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView, 'c');

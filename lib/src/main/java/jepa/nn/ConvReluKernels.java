@@ -5,88 +5,92 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The elementwise ends of a float conv → ReLU layer, fused into one pass each (parallel over images):
- * forward, gemm rows [B·P, C] (one row per image and output pixel) + bias → pre-activation and ReLU in NCHW;
- * backward, ReLU's gradient from NCHW back to rows [B·P, C] for the gemms, and the bias gradient.
+ * The elementwise ends of a float conv → ReLU layer, fused into one pass each (parallel over blocks of images).
+ * The convolution's gemm works in the channel-major layout [C, B·P] (P = H·W; DL4J's f-order [B·P, C] result is the
+ * same memory), the layers around it in NCHW [B, C, P]: both hold runs of P contiguous pixels, so converting
+ * is a copy of runs, fused here with the bias and ReLU (forward) or ReLU's gradient (backward).
  * DL4J's path ran four ops with a strided copy for these (a permuted assign, a dup of the pre-activation, the ReLU
- * and its backprop on a permuted view). All arrays must be dense c-order float.
+ * and its backprop on a permuted view). All arrays must be dense float (channel-major arrays c-order [C, B·P]).
  */
 final class ConvReluKernels {
+    private static final int BLOCK = 8;   // images per block: the block's buffers stay in L2
+
     private ConvReluKernels() {}
 
-    /** pre (may be null) = rows + bias and act = ReLU(pre), both [B, C, P] (NCHW with P = H·W); rows is [B·P, C]. */
-    static void forward(INDArray rows, INDArray bias, INDArray pre, INDArray act) {
+    /** pre (may be null) = cm + bias and act = ReLU(pre), both NCHW [B, C, P]; cm is channel-major [C, B·P]. */
+    static void forward(INDArray cm, INDArray bias, INDArray pre, INDArray act) {
         int mb = (int) act.size(0), c = (int) act.size(1), p = (int) (act.length() / act.size(0) / c);
-        check(rows, pre, act, bias);
+        check(cm, pre, act);
         float[] b = bias == null ? new float[c] : bias.toFloatVector();
-        FloatPointer src = pointer(rows), dPre = pre == null ? null : pointer(pre), dAct = pointer(act);
-        int per = p * c;
-        ParallelLoops.forRange(mb, (from, to) -> {
-            float[] r = new float[per], z = new float[per], a = new float[per];
+        FloatPointer src = pointer(cm), dPre = pre == null ? null : pointer(pre), dAct = pointer(act);
+        long bp = (long) mb * p;
+        ParallelLoops.forRange(blocks(mb), (from, to) -> {
+            float[] in = new float[BLOCK * p], z = new float[BLOCK * c * p], a = new float[BLOCK * c * p];
             FloatPointer s = new FloatPointer(src), dp = dPre == null ? null : new FloatPointer(dPre), da = new FloatPointer(dAct);
-            for (int i = from; i < to; i++) {
-                s.position((long) i * per).get(r, 0, per);
+            for (int blk = from; blk < to; blk++) {
+                int b0 = blk * BLOCK, nb = Math.min(BLOCK, mb - b0), run = nb * p;
                 for (int ch = 0; ch < c; ch++) {
+                    s.position(ch * bp + (long) b0 * p).get(in, 0, run);
                     float bc = b[ch];
-                    for (int q = 0, o = ch * p; q < p; q++, o++) {
-                        float v = r[q * c + ch] + bc;
-                        z[o] = v;
-                        a[o] = v < 0f ? 0f : v;   // NaN passes, as in libnd4j
+                    for (int i = 0; i < nb; i++) {
+                        int o = (i * c + ch) * p, q0 = i * p;
+                        for (int q = 0; q < p; q++) {
+                            float v = in[q0 + q] + bc;
+                            z[o + q] = v;
+                            a[o + q] = Math.max(v, 0f);   // NaN passes, as in libnd4j's relu (and C2 vectorises max, not ?:)
+                        }
                     }
                 }
-                if (dp != null) dp.position((long) i * per).put(z, 0, per);
-                da.position((long) i * per).put(a, 0, per);
+                if (dp != null) dp.position((long) b0 * c * p).put(z, 0, nb * c * p);
+                da.position((long) b0 * c * p).put(a, 0, nb * c * p);
+            }
+        });
+    }
+
+    /** cm [C, B·P] (channel-major) = ReLU'(pre) ⊙ eps, where pre and eps are NCHW [B, C, P]. */
+    static void backward(INDArray pre, INDArray eps, INDArray cm) {
+        int mb = (int) pre.size(0), c = (int) pre.size(1), p = (int) (pre.length() / pre.size(0) / c);
+        check(cm, pre, eps);
+        FloatPointer sPre = pointer(pre), sEps = pointer(eps), dCm = pointer(cm);
+        long bp = (long) mb * p;
+        ParallelLoops.forRange(blocks(mb), (from, to) -> {
+            float[] z = new float[BLOCK * c * p], e = new float[BLOCK * c * p], d = new float[BLOCK * p];
+            FloatPointer sp = new FloatPointer(sPre), se = new FloatPointer(sEps), dc = new FloatPointer(dCm);
+            for (int blk = from; blk < to; blk++) {
+                int b0 = blk * BLOCK, nb = Math.min(BLOCK, mb - b0), len = nb * c * p;
+                sp.position((long) b0 * c * p).get(z, 0, len);
+                se.position((long) b0 * c * p).get(e, 0, len);
+                for (int ch = 0; ch < c; ch++) {
+                    for (int i = 0; i < nb; i++) {
+                        int o = (i * c + ch) * p, q0 = i * p;
+                        for (int q = 0; q < p; q++) d[q0 + q] = reluGradient(z[o + q], e[o + q]);
+                    }
+                    dc.position(ch * bp + (long) b0 * p).put(d, 0, nb * p);
+                }
             }
         });
     }
 
     /**
-     * rows [B·P, C] = ReLU'(pre) ⊙ eps (pre, eps [B, C, P] NCHW); returns the bias gradient Σ rows over B·P,
-     * summed per image in double and then over images in order (independent of the thread count).
+     * z > 0 ? e : 0 (libnd4j's relu_bp, NaN z gives 0) without a branch: the mask is all ones exactly when z's bits are
+     * in (0, +Inf]. The branch mispredicts on half the elements and cost 4× this.
      */
-    static float[] backward(INDArray pre, INDArray eps, INDArray rows) {
-        int mb = (int) pre.size(0), c = (int) pre.size(1), p = (int) (pre.length() / pre.size(0) / c);
-        check(rows, pre, eps, null);
-        FloatPointer sPre = pointer(pre), sEps = pointer(eps), dRows = pointer(rows);
-        int per = p * c;
-        double[] perImage = new double[mb * c];
-        ParallelLoops.forRange(mb, (from, to) -> {
-            float[] z = new float[per], e = new float[per], r = new float[per];
-            FloatPointer sp = new FloatPointer(sPre), se = new FloatPointer(sEps), dr = new FloatPointer(dRows);
-            for (int i = from; i < to; i++) {
-                sp.position((long) i * per).get(z, 0, per);
-                se.position((long) i * per).get(e, 0, per);
-                for (int ch = 0; ch < c; ch++) {
-                    double sum = 0;
-                    for (int q = 0, o = ch * p; q < p; q++, o++) {
-                        float d = z[o] > 0f ? e[o] : 0f;        // libnd4j's relu_bp
-                        r[q * c + ch] = d;
-                        sum += d;
-                    }
-                    perImage[i * c + ch] = sum;
-                }
-                dr.position((long) i * per).put(r, 0, per);
-            }
-        });
-        float[] bias = new float[c];
-        for (int ch = 0; ch < c; ch++) {
-            double s = 0;
-            for (int i = 0; i < mb; i++) s += perImage[i * c + ch];
-            bias[ch] = (float) s;
-        }
-        return bias;
+    static float reluGradient(float z, float e) {
+        int bits = Float.floatToRawIntBits(z);
+        int mask = (~((bits - 1) | bits) >> 31) & ((bits - 0x7f800001) >> 31);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(e) & mask);
     }
+
+    private static int blocks(int mb) { return (mb + BLOCK - 1) / BLOCK; }
 
     private static FloatPointer pointer(INDArray a) { return new FloatPointer(a.data().addressPointer()); }
 
-    private static void check(INDArray rows, INDArray a, INDArray b, INDArray bias) {
-        for (INDArray x : new INDArray[]{rows, a, b})
+    private static void check(INDArray cm, INDArray a, INDArray b) {
+        for (INDArray x : new INDArray[]{a, b})
             if (x != null && (x.dataType() != DataType.FLOAT || !dense(x)))
                 throw new IllegalArgumentException("ConvReluKernels needs dense c-order float arrays: " + x.shapeInfoToString());
-        if (rows.length() != b.length() || (a != null && a.length() != b.length()))
-            throw new IllegalArgumentException("ConvReluKernels: lengths differ " + rows.length() + " / " + b.length());
-        if (bias != null && bias.length() != b.size(1))
-            throw new IllegalArgumentException("ConvReluKernels: bias length " + bias.length() + " != channels " + b.size(1));
+        if (cm.dataType() != DataType.FLOAT || cm.offset() != 0 || cm.data().offset() != 0 || cm.length() != b.length())
+            throw new IllegalArgumentException("ConvReluKernels: channel-major array " + cm.shapeInfoToString() + " does not match " + b.shapeInfoToString());
     }
 
     /** Dense c-order from the start of its buffer (workspace buffers may be longer than the array). */

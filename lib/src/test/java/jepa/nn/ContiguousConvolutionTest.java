@@ -153,6 +153,16 @@ class ContiguousConvolutionTest {
         }
     }
 
+    /** The branch-free ReLU gradient is z > 0 ? e : 0 on every kind of float z. */
+    @Test
+    void branchFreeReluGradientMatchesTheComparison() {
+        float[] zs = {1f, 2.5e-3f, Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE, Float.POSITIVE_INFINITY, 0f, -0f, -1f,
+                -Float.MIN_VALUE, Float.NEGATIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0xffc00000)};
+        for (float z : zs)
+            for (float e : new float[]{3f, -7.25f, 0f, Float.NaN})
+                assertEquals(Float.floatToRawIntBits(z > 0f ? e : 0f), Float.floatToRawIntBits(ConvReluKernels.reluGradient(z, e)), z + " " + e);
+    }
+
     @Test
     void jsonRoundTripKeepsTheFastLayer() {
         ComputationGraph cg = graph(true, CacheMode.DEVICE);
