@@ -15,7 +15,9 @@ public final class SparkSessions {
                 .config("spark.sql.parquet.compression.codec", codec(cfg))
                 .config("spark.sql.session.timeZone", "UTC")
                 // one ND4J (OpenMP) thread per task core: tasks share an executor's cores
-                .config("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1")));
+                .config("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1")))
+                // idle OpenMP threads sleep: spinning ones take the task's cores from the project's Java loops
+                .config("spark.executorEnv.OMP_WAIT_POLICY", conf.get("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE"));
         if (cfg.parallel().averaging() && appName.equals("train"))
             // parameter averaging ships INDArrays (batches, parameters, updater state): Kryo with ND4J's registrator
             b.config("spark.serializer", conf.get("spark.serializer", "org.apache.spark.serializer.KryoSerializer"))

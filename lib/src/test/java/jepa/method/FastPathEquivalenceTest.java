@@ -19,21 +19,58 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The speed-ups of the JEPA graph ({@link ContiguousConvolution} encoder convolutions, {@link FastBatchNorm}
- * BatchNorms, CacheMode.DEVICE) leave the training trajectory unchanged: the production VICReg network (float32, LARS +
- * schedule from the default config) against the same configuration with DL4J's stock ConvolutionLayer and
- * BatchNormalization and CacheMode.NONE, on one fixed batch:
- * same loss, same gradient, same parameters after 3 fit steps, same inference rollout (float rounding only).
+ * BatchNorms, CacheMode.DEVICE, the hand-written GRU and VICReg loss runtimes {@link jepa.nn.GruRuntime} and
+ * {@link VicregLossRuntime}) leave the training trajectory unchanged: the production VICReg network (float32, LARS +
+ * schedule from the default config) against the same configuration on the default path — DL4J's stock
+ * ConvolutionLayer and BatchNormalization, CacheMode.NONE, the GRU and the loss run as their SameDiff definitions by
+ * DL4J's SameDiff runtimes — on one fixed batch: same loss, same gradient, same parameters after 3 fit steps, same
+ * inference rollout (float rounding only).
  */
 class FastPathEquivalenceTest {
     static final int B = 4, T = JepaNetwork.FRAMES;
 
-    /** The stock graph: the fast network's JSON with DL4J's conv and BN classes, no cache, same seed-initialised params. */
+    /** The GRU on its SameDiff definition (DL4J's SameDiff vertex runtime, gradients halved as in production before). */
+    public static final class StockGru extends jepa.nn.Gru {
+        public StockGru() {}
+
+        public StockGru(int hidden, int layers) { super(hidden, layers, JepaNetwork.FRAMES, JepaNetwork.ACTION_DIM); }
+
+        @Override
+        public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView,
+                                                                          boolean initializeParams, DataType dataType) {
+            return jepa.nn.ExactGradientVertex.of(this, graph, name, idx, paramsView, initializeParams, dataType);
+        }
+
+        @Override
+        public StockGru clone() { return new StockGru(hidden(), layers()); }
+    }
+
+    /** The VICReg loss on its SameDiff definition, run by DL4J's SameDiffOutputLayer runtime (wired as DL4J wires it). */
+    public static final class StockVicregLoss extends VicregLoss {
+        public StockVicregLoss() {}
+
+        @Override
+        public org.deeplearning4j.nn.api.Layer instantiate(org.deeplearning4j.nn.conf.NeuralNetConfiguration conf,
+                                                           java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> listeners,
+                                                           int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
+            var ret = new org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer(conf, dataType);
+            ret.setIndex(layerIndex);
+            ret.setParamsViewArray(paramsView);
+            ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
+            ret.setConf(conf);
+            return ret;
+        }
+    }
+
+    /** The stock graph: the fast network's JSON with the default-path classes, no cache, same seed-initialised params. */
     private static ComputationGraph stock(ComputationGraph fast, long seed) {
         String json = fast.getConfiguration().toJson();
         assertTrue(json.contains(ContiguousConvolution.class.getName()) && json.contains("\"DEVICE\""));
         assertTrue(json.contains(FastBatchNorm.class.getName()));
         json = json.replace(ContiguousConvolution.class.getName(), "org.deeplearning4j.nn.conf.layers.ConvolutionLayer")
                 .replace(FastBatchNorm.class.getName(), "org.deeplearning4j.nn.conf.layers.BatchNormalization")
+                .replace("\"" + jepa.nn.Gru.class.getName() + "\"", "\"" + StockGru.class.getName() + "\"")
+                .replace("\"" + VicregLoss.class.getName() + "\"", "\"" + StockVicregLoss.class.getName() + "\"")
                 .replace("\"DEVICE\"", "\"NONE\"");
         ComputationGraph cg = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
         cg.init();
@@ -41,6 +78,8 @@ class FastPathEquivalenceTest {
         assertEquals(CacheMode.NONE, cg.getConfiguration().getCacheMode());
         assertFalse(cg.getLayer("enc_seq_c2") instanceof ContiguousConvolution.Runtime);
         assertFalse(cg.getLayer("enc_seq_bn2") instanceof FastBatchNorm.Runtime);
+        assertInstanceOf(jepa.nn.ExactGradientVertex.class, cg.getVertex(JepaNetwork.ROLLOUT));
+        assertEquals(org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer.class, cg.getLayer(JepaNetwork.LOSS).getClass());
         return cg;
     }
 
@@ -56,6 +95,8 @@ class FastPathEquivalenceTest {
         ComputationGraph fast = m.build(p, 1, cfg.train(), 10).graph();
         assertInstanceOf(ContiguousConvolution.Runtime.class, fast.getLayer("enc_seq_c2"));
         assertInstanceOf(FastBatchNorm.Runtime.class, fast.getLayer("enc_seq_bn2"));
+        assertInstanceOf(jepa.nn.GruRuntime.class, fast.getVertex(JepaNetwork.ROLLOUT));
+        assertInstanceOf(VicregLossRuntime.class, fast.getLayer(JepaNetwork.LOSS));
         ComputationGraph stock = stock(fast, p.seed());
         assertEquals(stock.params(), fast.params(), "same initial parameters");
 
