@@ -72,13 +72,8 @@ public class InfoNceLoss extends RolloutLossLayer {
                                                        java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> listeners,
                                                        int layerIndex, INDArray paramsView, boolean initializeParams,
                                                        org.nd4j.linalg.api.buffer.DataType networkDataType) {
-        InfoNceLossRuntime ret = new InfoNceLossRuntime(conf, networkDataType);
-        ret.setListeners(listeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(paramsView);
-        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+        return jepa.nn.ContiguousConvolution.wire(new InfoNceLossRuntime(conf, networkDataType), initializer(), conf, listeners, layerIndex,
+                paramsView, initializeParams);
     }
 
     @Override public String activationsVertexName() { return "infonce_input"; }

@@ -23,56 +23,21 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
  * loss = mean_k (logsumexp_{j≠k} S_kj − S_k,partner(k)); ∂loss/∂S_kj = (softmax_{j≠k}(S_k)_j − 1[j = partner])/M,
  * ∂/∂F = (∂S + ∂Sᵀ)·F/τ, and through the normalisation ∂/∂v = (g − u·(u·g))/‖v‖ (g/1e-12 where the norm is clamped).
  * <p>
- * DL4J contract as {@link VicregLossRuntime}: score = L (+ regularisation / B), epsilon = B·∂L/∂x, activations = the
- * input itself (the SameDiff runtime computed its identity), the score of a backprop pass is remembered for the
- * computeScore that follows on the same input, any batch size. FLOAT or DOUBLE networks.
+ * The DL4J contract (score, epsilon scale, activations = the input, any batch size) is {@link LossRuntime}'s.
  */
-public class InfoNceLossRuntime extends org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer {
-    private INDArray scoredInput;
-    private double scoredLoss;
+public class InfoNceLossRuntime extends LossRuntime {
     private Scratch scratch;
 
     public InfoNceLossRuntime(NeuralNetConfiguration conf, DataType dataType) {
-        super(conf, dataType);
-        if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE)
-            throw new IllegalArgumentException("InfoNceLoss runs in FLOAT or DOUBLE networks, not " + dataType);
+        super(conf, dataType, "InfoNceLoss");
     }
 
     @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(false);
-        return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, input);
-    }
-
-    @Override
-    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-        scoredInput = null;
-        super.setInput(input, workspaceMgr);
-    }
-
-    @Override
-    public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(false);
-        double l = input == scoredInput ? scoredLoss : loss(null);
-        return l + fullNetRegTerm / input.size(0);
-    }
-
-    @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(true);
-        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
-        scoredLoss = loss(eps);
-        scoredInput = input;
-        return new Pair<>(new DefaultGradient(), eps);
-    }
-
-    @Override
-    public INDArray computeScoreForExamples(double fullNetRegTerm, LayerWorkspaceMgr workspaceMgr) {
-        throw new UnsupportedOperationException("InfoNCE's negatives are whole-batch: no per-example score");
-    }
+    String noPerExampleScore() { return "InfoNCE's negatives are whole-batch: no per-example score"; }
 
     /** L for the current input; with eps non-null (fresh c-order [B, 2D, T]) also writes B·∂L/∂x into it. */
-    private double loss(INDArray eps) {
+    @Override
+    double loss(INDArray eps) {
         InfoNceLoss conf = (InfoNceLoss) layerConf();
         int d = conf.d(), n = (int) input.size(0), t = (int) input.size(2);
         if (input.rank() != 3 || input.size(1) != 2L * d)

@@ -107,13 +107,8 @@ public class VicregLoss extends RolloutLossLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
                                                        int layerIndex, INDArray paramsView, boolean initializeParams,
                                                        DataType networkDataType) {
-        VicregLossRuntime ret = new VicregLossRuntime(conf, networkDataType);
-        ret.setListeners(listeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(paramsView);
-        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+        return jepa.nn.ContiguousConvolution.wire(new VicregLossRuntime(conf, networkDataType), initializer(), conf, listeners, layerIndex,
+                paramsView, initializeParams);
     }
 
     // "input": DL4J's SameDiffOutputLayer then returns the input itself without running the graph

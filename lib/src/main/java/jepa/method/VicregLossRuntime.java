@@ -28,51 +28,21 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
  * (the columns of c do), so the centring's Jacobian (I − 11ᵀ/N) leaves them unchanged. Sums run in double, in an
  * order that does not depend on the thread count.
  * <p>
- * DL4J contract (as the SameDiff runtime, {@link LossScale}): computeScore = L (+ regularisation / B) and the
- * returned epsilon is B·∂L/∂x, which miniBatch(true) divides by B. Activations are the input itself (inherited).
- * backpropGradient remembers its loss for the computeScore that DL4J calls next on the same input (setInput forgets
- * it). Unlike the SameDiff runtime, the batch size may change between calls. FLOAT or DOUBLE networks.
+ * The DL4J contract (score, epsilon scale, activations, any batch size) is {@link LossRuntime}'s.
  */
-public class VicregLossRuntime extends org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer {
-    private INDArray scoredInput;
-    private double scoredLoss;
+public class VicregLossRuntime extends LossRuntime {
     private Scratch scratch;
 
     public VicregLossRuntime(NeuralNetConfiguration conf, DataType dataType) {
-        super(conf, dataType);
-        if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE)
-            throw new IllegalArgumentException("VicregLoss runs in FLOAT or DOUBLE networks, not " + dataType);
+        super(conf, dataType, "VicregLoss");
     }
 
     @Override
-    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-        scoredInput = null;
-        super.setInput(input, workspaceMgr);
-    }
-
-    @Override
-    public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(false);
-        double l = input == scoredInput ? scoredLoss : loss(null);
-        return l + fullNetRegTerm / input.size(0);
-    }
-
-    @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(true);
-        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
-        scoredLoss = loss(eps);
-        scoredInput = input;
-        return new Pair<>(new DefaultGradient(), eps);
-    }
-
-    @Override
-    public INDArray computeScoreForExamples(double fullNetRegTerm, LayerWorkspaceMgr workspaceMgr) {
-        throw new UnsupportedOperationException("VICReg's variance/covariance terms are whole-batch: no per-example score");
-    }
+    String noPerExampleScore() { return "VICReg's variance/covariance terms are whole-batch: no per-example score"; }
 
     /** L for the current input; with eps non-null (fresh c-order [B, 2D, T]) also writes B·∂L/∂x into it. */
-    private double loss(INDArray eps) {
+    @Override
+    double loss(INDArray eps) {
         VicregLoss conf = (VicregLoss) layerConf();
         VicregParams p = conf.params();
         int d = conf.d(), n = (int) input.size(0), t = (int) input.size(2), first = p.skipFirstStepVc() ? 1 : 0, nf = t - first;

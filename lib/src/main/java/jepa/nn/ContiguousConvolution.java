@@ -60,7 +60,7 @@ public class ContiguousConvolution extends ConvolutionLayer {
     }
 
     /** DL4J's instantiate wiring of a layer runtime (index, listeners, parameter views and table). */
-    static org.deeplearning4j.nn.api.Layer wire(org.deeplearning4j.nn.api.Layer ret, ParamInitializer init, NeuralNetConfiguration conf,
+    public static org.deeplearning4j.nn.api.Layer wire(org.deeplearning4j.nn.api.Layer ret, ParamInitializer init, NeuralNetConfiguration conf,
                                                  Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView,
                                                  boolean initializeParams) {
         ret.setListeners(listeners);
@@ -184,8 +184,8 @@ public class ContiguousConvolution extends ConvolutionLayer {
                 out.assign(col.reshape('c', mb, kk, (long) oh * ow).permute(0, 2, 1));
                 return;
             }
-            if (!contiguous(x)) x = x.dup('c');
-            if (!contiguous(out)) throw new IllegalArgumentException("patch matrix must be a fresh c-order array");
+            if (!DenseArrays.dense(x)) x = x.dup('c');
+            if (!DenseArrays.dense(out)) throw new IllegalArgumentException("patch matrix must be a fresh c-order array");
             PatchTables.of((int) x.size(1), (int) x.size(2), (int) x.size(3), kh, kw, sh, sw, ph, pw, oh, ow).im2col(x, out, (int) x.size(0));
         }
 
@@ -201,22 +201,12 @@ public class ContiguousConvolution extends ConvolutionLayer {
                 Convolution.col2im(col6d, out, sh, sw, ph, pw, h, w, 1, 1);
                 return;
             }
-            if (!contiguous(cols)) cols = cols.dup('c');
-            if (!contiguous(out)) throw new IllegalArgumentException("col2im output must be a fresh c-order array: " + out.shapeInfoToString()
+            if (!DenseArrays.dense(cols)) cols = cols.dup('c');
+            if (!DenseArrays.dense(out)) throw new IllegalArgumentException("col2im output must be a fresh c-order array: " + out.shapeInfoToString()
                     + " offset " + out.offset() + " data offset " + out.data().offset() + " data length " + out.data().length());
             PatchTables.of(c, h, w, kh, kw, sh, sw, ph, pw, oh, ow).col2im(cols, out, mb);
         }
 
-        private static boolean contiguous(INDArray a) {
-            // dense c-order from the buffer's first element (workspace buffers may be longer than the array)
-            if (a.offset() != 0 || a.data().offset() != 0 || a.data().length() < a.length()) return false;
-            long expected = 1;
-            for (int d = a.rank() - 1; d >= 0; d--) {
-                if (a.size(d) != 1 && a.stride(d) != expected) return false;     // size-1 dims: any stride
-                expected *= a.size(d);
-            }
-            return true;
-        }
 
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
@@ -237,9 +227,9 @@ public class ContiguousConvolution extends ConvolutionLayer {
             long oh = p.getFirst().size(2), ow = p.getFirst().size(3), n = mb * oh * ow;
             INDArray im2col2d = p.getSecond();                                                    // [B·oH·oW, C·kH·kW]
             INDArray delta2d;                                                                     // as gemm operand: [oC, B·oH·oW]
-            if (fused(weights) && ConvReluKernels.dense(p.getFirst())) {
+            if (fused(weights) && DenseArrays.dense(p.getFirst())) {
                 delta2d = Nd4j.createUninitialized(DataType.FLOAT, new long[]{oc, n}, 'c');
-                ConvReluKernels.backward(p.getFirst(), ConvReluKernels.dense(epsilon) ? epsilon : epsilon.dup('c'), delta2d);
+                ConvReluKernels.backward(p.getFirst(), DenseArrays.dense(epsilon, true), delta2d);
             } else {
                 INDArray delta = lc.getActivationFn().backprop(p.getFirst(), epsilon).getFirst(); // [B, oC, oH, oW]
                 delta2d = delta.permute(1, 0, 2, 3).reshape('c', oc, n);

@@ -87,20 +87,9 @@ final class ConvReluKernels {
 
     private static void check(INDArray cm, INDArray a, INDArray b) {
         for (INDArray x : new INDArray[]{a, b})
-            if (x != null && (x.dataType() != DataType.FLOAT || !dense(x)))
+            if (x != null && (x.dataType() != DataType.FLOAT || !DenseArrays.dense(x)))
                 throw new IllegalArgumentException("ConvReluKernels needs dense c-order float arrays: " + x.shapeInfoToString());
         if (cm.dataType() != DataType.FLOAT || cm.offset() != 0 || cm.data().offset() != 0 || cm.length() != b.length())
             throw new IllegalArgumentException("ConvReluKernels: channel-major array " + cm.shapeInfoToString() + " does not match " + b.shapeInfoToString());
-    }
-
-    /** Dense c-order from the start of its buffer (workspace buffers may be longer than the array). */
-    static boolean dense(INDArray a) {
-        if (a.offset() != 0 || a.data().offset() != 0 || a.data().length() < a.length()) return false;
-        long expected = 1;
-        for (int d = a.rank() - 1; d >= 0; d--) {
-            if (a.size(d) != 1 && a.stride(d) != expected) return false;
-            expected *= a.size(d);
-        }
-        return true;
     }
 }

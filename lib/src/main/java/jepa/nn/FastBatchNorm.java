@@ -95,7 +95,7 @@ public class FastBatchNorm extends BatchNormalization {
             if (x.size(1) != lc.getNOut())
                 throw new IllegalArgumentException("input.size(1) does not match expected input size of " + lc.getNIn()
                         + " - got input array with shape " + Arrays.toString(x.shape()) + " " + layerId());
-            INDArray in = dense(x.castTo(dataType));
+            INDArray in = DenseArrays.dense(x.castTo(dataType), true);
             int n = (int) in.size(0), c = (int) in.size(1), hw = (int) (in.size(2) * in.size(3));
             double[] mean, var;
             if (training == TrainingMode.TRAIN) {
@@ -113,7 +113,7 @@ public class FastBatchNorm extends BatchNormalization {
             for (int j = 0; j < c; j++) scale[j] = gamma[j] / Math.sqrt(var[j] + lc.getEps());
 
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, in.shape(), 'c');
-            INDArray target = contiguous(out) ? out : Nd4j.createUninitialized(dataType, in.shape(), 'c');
+            INDArray target = DenseArrays.dense(out) ? out : Nd4j.createUninitialized(dataType, in.shape(), 'c');
             ParallelLoops.forRange(n, (from, to) -> Passes.of(in, null, target, c, hw).normalize(from, to, mean, scale, beta));
             if (target != out) out.assign(target);
             return out;
@@ -153,8 +153,8 @@ public class FastBatchNorm extends BatchNormalization {
             if (!fast(epsilon)) return super.backpropGradient(epsilon, workspaceMgr);
             assertInputSet(true);
             BatchNormalization lc = layerConf();
-            INDArray in = dense(input.castTo(dataType));
-            INDArray dy = dense(epsilon.dataType() == dataType ? epsilon : epsilon.castTo(dataType));
+            INDArray in = DenseArrays.dense(input.castTo(dataType), true);
+            INDArray dy = DenseArrays.dense(epsilon.dataType() == dataType ? epsilon : epsilon.castTo(dataType), true);
             int n = (int) in.size(0), c = (int) in.size(1), hw = (int) (in.size(2) * in.size(3));
             if (statsOf != input || batchMean == null || batchMean.length != c) {     // no training forward on this input
                 double[][] mv = stats(in, n, c, hw);
@@ -197,7 +197,7 @@ public class FastBatchNorm extends BatchNormalization {
 
             // pass 2: dx = k1·dy + k2·(x−μ) + k3
             INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, in.shape(), 'c');
-            INDArray target = contiguous(dx) ? dx : Nd4j.createUninitialized(dataType, in.shape(), 'c');
+            INDArray target = DenseArrays.dense(dx) ? dx : Nd4j.createUninitialized(dataType, in.shape(), 'c');
             ParallelLoops.forRange(n, (from, to) -> Passes.of(in, dy, target, c, hw).gradientInput(from, to, mean, k1, k2, k3));
             if (target != dx) dx.assign(target);
 
@@ -220,20 +220,6 @@ public class FastBatchNorm extends BatchNormalization {
         public void clear() {
             super.clear();
             statsOf = null;
-        }
-
-        /** a itself if dense c-order from its buffer's start, else a c-order copy. */
-        private static INDArray dense(INDArray a) { return contiguous(a) ? a : a.dup('c'); }
-
-        /** Dense c-order from the buffer's first element (workspace buffers may be longer than the array). */
-        static boolean contiguous(INDArray a) {
-            if (a.offset() != 0 || a.data().offset() != 0 || a.data().length() < a.length()) return false;
-            long expected = 1;
-            for (int d = a.rank() - 1; d >= 0; d--) {
-                if (a.size(d) != 1 && a.stride(d) != expected) return false;
-                expected *= a.size(d);
-            }
-            return true;
         }
     }
 
