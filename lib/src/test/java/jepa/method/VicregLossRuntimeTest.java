@@ -115,24 +115,29 @@ class VicregLossRuntimeTest {
             IOutputLayer layer = (IOutputLayer) cg.getLayer("loss");
             INDArray x = batch(b, d, DataType.DOUBLE, 3);
             INDArray eps = ((INDArray) run(layer, x)[1]).divi(b);
-            LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-            double h = 1e-6;
-            int checked = 0;
-            for (long i = 0; i < x.length(); i += 1 + (i % 3)) {
-                double orig = x.getDouble(i);
-                x.putScalar(i, orig + h);
-                layer.setInput(x, mgr);
-                double up = layer.computeScore(0, true, mgr);
-                x.putScalar(i, orig - h);
-                layer.setInput(x, mgr);
-                double down = layer.computeScore(0, true, mgr);
-                x.putScalar(i, orig);
-                double numeric = (up - down) / (2 * h), an = eps.getDouble(i);
-                assertEquals(numeric, an, 1e-7 + 1e-6 * Math.abs(numeric), "x[" + i + "] " + v);
-                checked++;
-            }
-            assertTrue(checked > x.length() / 3);
+            assertTrue(finiteDifferencesAgree(layer, x, eps, v.toString()) > x.length() / 3);
         }
+    }
+
+    /** Central differences of the layer's score at every few elements of x equal eps (∂L/∂x); returns how many checked. */
+    static int finiteDifferencesAgree(IOutputLayer layer, INDArray x, INDArray eps, String label) {
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        double h = 1e-6;
+        int checked = 0;
+        for (long i = 0; i < x.length(); i += 1 + (i % 3)) {
+            double orig = x.getDouble(i);
+            x.putScalar(i, orig + h);
+            layer.setInput(x, mgr);
+            double up = layer.computeScore(0, true, mgr);
+            x.putScalar(i, orig - h);
+            layer.setInput(x, mgr);
+            double down = layer.computeScore(0, true, mgr);
+            x.putScalar(i, orig);
+            double numeric = (up - down) / (2 * h);
+            assertEquals(numeric, eps.getDouble(i), 1e-7 + 1e-6 * Math.abs(numeric), "x[" + i + "] " + label);
+            checked++;
+        }
+        return checked;
     }
 
     /** Frame 0 of the rollout never enters the loss; frame 0 of the encodings only without skipFirstStepVc. */
