@@ -72,7 +72,7 @@ public class InfoNceLoss extends RolloutLossLayer {
                                                        java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> listeners,
                                                        int layerIndex, INDArray paramsView, boolean initializeParams,
                                                        org.nd4j.linalg.api.buffer.DataType networkDataType) {
-        return jepa.nn.ContiguousConvolution.wire(new InfoNceLossRuntime(conf, networkDataType), initializer(), conf, listeners, layerIndex,
+        return jepa.nn.LayerRuntimes.wire(new InfoNceLossRuntime(conf, networkDataType), initializer(), conf, listeners, layerIndex,
                 paramsView, initializeParams);
     }
 

@@ -107,7 +107,7 @@ public class VicregLoss extends RolloutLossLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
                                                        int layerIndex, INDArray paramsView, boolean initializeParams,
                                                        DataType networkDataType) {
-        return jepa.nn.ContiguousConvolution.wire(new VicregLossRuntime(conf, networkDataType), initializer(), conf, listeners, layerIndex,
+        return jepa.nn.LayerRuntimes.wire(new VicregLossRuntime(conf, networkDataType), initializer(), conf, listeners, layerIndex,
                 paramsView, initializeParams);
     }
 

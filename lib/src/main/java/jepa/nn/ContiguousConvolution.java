@@ -1,6 +1,5 @@
 package jepa.nn;
 
-import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -25,7 +24,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * DL4J's ConvolutionLayer, same parameters and maths, without the strided copies that made MeNet5 slow on CPU.
@@ -56,20 +54,7 @@ public class ContiguousConvolution extends ConvolutionLayer {
                                                        int layerIndex, INDArray paramsView, boolean initializeParams,
                                                        DataType networkDataType) {
         LayerValidation.assertNInNOutSet("ContiguousConvolution", getLayerName(), layerIndex, getNIn(), getNOut());
-        return wire(new Runtime(conf, networkDataType), initializer(), conf, listeners, layerIndex, paramsView, initializeParams);
-    }
-
-    /** DL4J's instantiate wiring of a layer runtime (index, listeners, parameter views and table). */
-    public static org.deeplearning4j.nn.api.Layer wire(org.deeplearning4j.nn.api.Layer ret, ParamInitializer init, NeuralNetConfiguration conf,
-                                                 Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView,
-                                                 boolean initializeParams) {
-        ret.setListeners(listeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(paramsView);
-        Map<String, INDArray> table = init.init(conf, paramsView, initializeParams);
-        ret.setParamTable(table);
-        ret.setConf(conf);
-        return ret;
+        return LayerRuntimes.wire(new Runtime(conf, networkDataType), initializer(), conf, listeners, layerIndex, paramsView, initializeParams);
     }
 
     @Override
@@ -80,7 +65,7 @@ public class ContiguousConvolution extends ConvolutionLayer {
 
         public Runtime(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }
 
-        /** float, plain ReLU, DL4J's layout: gemm into rows, then bias + ReLU in one pass ({@link ConvReluKernels}). */
+        /** float, plain ReLU, DL4J's layout: the gemm into a channel-major result, then bias + ReLU in one pass ({@link ConvReluKernels}). */
         private boolean fused(INDArray weights) {
             return weights.dataType() == DataType.FLOAT && !stockOnly()
                     && layerConf().getActivationFn() instanceof ActivationReLU r

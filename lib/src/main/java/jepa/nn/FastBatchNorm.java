@@ -64,7 +64,7 @@ public class FastBatchNorm extends BatchNormalization {
                                                        int layerIndex, INDArray paramsView, boolean initializeParams,
                                                        DataType networkDataType) {
         LayerValidation.assertNOutSet("FastBatchNorm", getLayerName(), layerIndex, getNOut());
-        return ContiguousConvolution.wire(new Runtime(conf, networkDataType), initializer(), conf, listeners, layerIndex,
+        return LayerRuntimes.wire(new Runtime(conf, networkDataType), initializer(), conf, listeners, layerIndex,
                 paramsView, initializeParams);
     }
 

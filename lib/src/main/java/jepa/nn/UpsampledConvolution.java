@@ -65,7 +65,7 @@ public class UpsampledConvolution extends ConvolutionLayer {
                 || k % 2 != 1 || hasBias || dilation[0] != 1 || dilation[1] != 1)
             throw new jepa.config.ConfigError("UpsampledConvolution " + getLayerName() + ": needs an odd square kernel, stride 1, "
                     + "padding (k-1)/2, no bias, no dilation");
-        return ContiguousConvolution.wire(new Runtime(conf, networkDataType), initializer(), conf, listeners, layerIndex, paramsView,
+        return LayerRuntimes.wire(new Runtime(conf, networkDataType), initializer(), conf, listeners, layerIndex, paramsView,
                 initializeParams);
     }
 
