@@ -7,7 +7,6 @@ import jepa.train.DuplicateRegularizationFix;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -65,7 +64,7 @@ public final class JepaNetwork {
                 .setInputTypes(InputType.recurrent((long) p.channels() * PIXELS, FRAMES), InputType.recurrent(ACTION_DIM, FRAMES - 1));
         MeNet5.add(gb, FRAMES_IN, p.channels(), p.sumChannels(), p.width(), p.embedding(), FRAMES, ENC_SEQ);
         gb.addVertex(ROLLOUT, new Gru(p.embedding(), p.gruLayers(), FRAMES, ACTION_DIM), ENC_SEQ, ACTIONS_IN);
-        gb.addVertex(ROLLOUT_ENC, new MergeVertex(), ROLLOUT, ENC_SEQ);
+        gb.addVertex(ROLLOUT_ENC, new jepa.nn.FeatureConcat(), ROLLOUT, ENC_SEQ);
         gb.addLayer(LOSS, lossLayer, ROLLOUT_ENC);
         gb.setOutputs(LOSS);
         return DuplicateRegularizationFix.apply(gb.build());

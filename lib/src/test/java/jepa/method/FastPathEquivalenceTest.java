@@ -19,10 +19,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The speed-ups of the JEPA graph ({@link ContiguousConvolution} encoder convolutions, {@link FastBatchNorm}
- * BatchNorms, CacheMode.DEVICE, the hand-written GRU and VICReg loss runtimes {@link jepa.nn.GruRuntime} and
+ * BatchNorms, {@link jepa.nn.FeatureConcat}, CacheMode.DEVICE, the hand-written GRU and VICReg loss runtimes {@link jepa.nn.GruRuntime} and
  * {@link VicregLossRuntime}) leave the training trajectory unchanged: the production VICReg network (float32, LARS +
  * schedule from the default config) against the same configuration on the default path — DL4J's stock
- * ConvolutionLayer and BatchNormalization, CacheMode.NONE, the GRU and the loss run as their SameDiff definitions by
+ * ConvolutionLayer, BatchNormalization and MergeVertex, CacheMode.NONE, the GRU and the loss run as their SameDiff definitions by
  * DL4J's SameDiff runtimes — on one fixed batch: same loss, same gradient, same parameters after 3 fit steps, same
  * inference rollout (float rounding only).
  */
@@ -69,6 +69,7 @@ class FastPathEquivalenceTest {
         assertTrue(json.contains(FastBatchNorm.class.getName()));
         json = json.replace(ContiguousConvolution.class.getName(), "org.deeplearning4j.nn.conf.layers.ConvolutionLayer")
                 .replace(FastBatchNorm.class.getName(), "org.deeplearning4j.nn.conf.layers.BatchNormalization")
+                .replace(jepa.nn.FeatureConcat.class.getName(), "org.deeplearning4j.nn.conf.graph.MergeVertex")
                 .replace("\"" + jepa.nn.Gru.class.getName() + "\"", "\"" + StockGru.class.getName() + "\"")
                 .replace("\"" + VicregLoss.class.getName() + "\"", "\"" + StockVicregLoss.class.getName() + "\"")
                 .replace("\"DEVICE\"", "\"NONE\"");
@@ -79,6 +80,7 @@ class FastPathEquivalenceTest {
         assertFalse(cg.getLayer("enc_seq_c2") instanceof ContiguousConvolution.Runtime);
         assertFalse(cg.getLayer("enc_seq_bn2") instanceof FastBatchNorm.Runtime);
         assertInstanceOf(jepa.nn.ExactGradientVertex.class, cg.getVertex(JepaNetwork.ROLLOUT));
+        assertEquals(org.deeplearning4j.nn.graph.vertex.impl.MergeVertex.class, cg.getVertex(JepaNetwork.ROLLOUT_ENC).getClass());
         assertEquals(org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer.class, cg.getLayer(JepaNetwork.LOSS).getClass());
         return cg;
     }
