@@ -21,6 +21,15 @@ class VicregBench {
         Nd4j.getRandom().setSeed(1);
         INDArray frames = Nd4j.randn(DataType.FLOAT, b, JepaNetwork.PIXELS, JepaNetwork.FRAMES), actions = Nd4j.randn(DataType.FLOAT, b, 2, 16);
         MultiDataSet mds = Vicreg.dataSet(frames, actions);
+        if (Boolean.getBoolean("vicreg.bench.infer")) {
+            JepaNetwork net = new JepaNetwork(cg, JepaParams.of(cfg.method(), cfg.world(), 1));
+            for (int i = 0; i < Integer.getInteger("vicreg.bench.steps", 12); i++) {
+                long t0 = System.nanoTime();
+                net.rollout(frames, actions);
+                System.out.printf("vicreg bench inference B=%d step %d: %.3f s, RSS %.0f MB%n", b, i, (System.nanoTime() - t0) / 1e9, RssmBench.rssMb());
+            }
+            return;
+        }
         for (int i = 0; i < Integer.getInteger("vicreg.bench.steps", 12); i++) {
             long t0 = System.nanoTime();
             cg.fit(mds);
