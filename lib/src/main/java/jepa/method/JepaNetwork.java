@@ -92,12 +92,12 @@ public final class JepaNetwork {
 
     /** Inference (BN running statistics): the rollout [B, D, 17]. */
     public INDArray rollout(INDArray frames, INDArray actions) {
-        return cg.feedForward(new INDArray[]{frames, actions}, false).get(ROLLOUT);
+        return keep(cg.feedForward(new INDArray[]{frames, actions}, false), ROLLOUT, frames, actions);
     }
 
     /** Inference: [B, 2D, 17] = (rollout, encodings), what the loss layer sees (train = true: batch statistics). */
     public INDArray rolloutAndEncodings(INDArray frames, INDArray actions, boolean train) {
-        return cg.feedForward(new INDArray[]{frames, actions}, train).get(ROLLOUT_ENC);
+        return keep(cg.feedForward(new INDArray[]{frames, actions}, train), ROLLOUT_ENC, frames, actions);
     }
 
     /** Inference: encoder outputs [B, D, T'] of a frame series [B, C·784, T'] of any length T' (GRU not run). */
@@ -105,7 +105,7 @@ public final class JepaNetwork {
         INDArray noActions = Nd4j.zeros(frames.dataType(), frames.size(0), ACTION_DIM, 1);
         // feedForward(.., layerTillIndex, ..) takes a position in cg.getLayers(): stop at the encoder's dense layer
         int fc = java.util.Arrays.asList(cg.getLayers()).indexOf(cg.getLayer(MeNet5.denseName(ENC_SEQ)));
-        INDArray flat = cg.feedForward(new INDArray[]{frames, noActions}, fc, false).get(MeNet5.denseName(ENC_SEQ));
+        INDArray flat = keep(cg.feedForward(new INDArray[]{frames, noActions}, fc, false), MeNet5.denseName(ENC_SEQ), frames, noActions);
         return new FeedForwardToRnnPreProcessor().preProcess(flat, (int) frames.size(0), LayerWorkspaceMgr.noWorkspaces());
     }
 
@@ -122,6 +122,25 @@ public final class JepaNetwork {
     public jepa.probe.ProbeData probeData(jepa.train.Batch b) {
         INDArray reps = rollout(b.frames(), b.actions()).permute(0, 2, 1).dup('c');                   // [n, 17, D]
         return new jepa.probe.ProbeData(reps, b.probeTargets());
+    }
+
+    /**
+     * acts.get(key), after freeing every other activation feedForward detached for us: each call hands back all
+     * ~125 MB of activations (w = 2, batch 64) as off-heap arrays that otherwise live until a garbage collection,
+     * which let the RSS of probing and benchmarking grow by GBs. Views and the caller's inputs are left alone.
+     */
+    static INDArray keep(Map<String, INDArray> acts, String key, INDArray... inputs) {
+        INDArray kept = acts.get(key);
+        if (kept == null || kept.isView()) return kept;
+        java.util.Set<INDArray> spare = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        spare.add(kept);
+        spare.addAll(java.util.Arrays.asList(inputs));
+        for (INDArray a : acts.values())
+            if (a != null && !spare.contains(a) && !a.isView() && !a.wasClosed() && a.closeable() && a.data() != kept.data()) {
+                spare.add(a);
+                a.close();
+            }
+        return kept;
     }
 
     /** Trainable parameters (PyTorch's n_params): DL4J's count minus the BatchNorm running mean/variance. */

@@ -152,6 +152,29 @@ class JepaNetworkTest {
         assertFalse(ta.get(NDArrayIndex.point(0)).equalsWithEps(tc.get(NDArrayIndex.point(0)), 1e-3));
     }
 
+    /**
+     * The inference calls free the activations feedForward detached for them (not the caller's inputs, not the
+     * result), and repeated calls still give the rollout of a plain feedForward.
+     */
+    @Test
+    void inferenceFreesTheOtherActivations() {
+        JepaNetwork net = Vicreg.build(new JepaParams(1, false, 1, 8, 1, 4), VicregParams.defaults(), new Adam(1e-3));
+        Nd4j.getRandom().setSeed(9);
+        INDArray frames = Nd4j.randn(DataType.FLOAT, 3, JepaNetwork.PIXELS, JepaNetwork.FRAMES);
+        INDArray actions = Nd4j.randn(DataType.FLOAT, 3, 2, JepaNetwork.FRAMES - 1);
+        INDArray reference = net.graph().feedForward(new INDArray[]{frames, actions}, false).get(JepaNetwork.ROLLOUT);
+        for (int i = 0; i < 3; i++) assertEquals(reference, net.rollout(frames, actions));
+        java.util.Map<String, INDArray> acts = net.graph().feedForward(new INDArray[]{frames, actions}, false);
+        INDArray kept = JepaNetwork.keep(acts, JepaNetwork.ROLLOUT, frames, actions);
+        assertFalse(kept.wasClosed() || frames.wasClosed() || actions.wasClosed());
+        assertEquals(reference, kept);
+        for (var e : acts.entrySet())
+            if (e.getValue() != kept && e.getValue() != frames && e.getValue() != actions && !e.getValue().isView())
+                assertTrue(e.getValue().wasClosed(), e.getKey());
+        assertTrue(acts.get("enc_seq_c1").wasClosed() && acts.get("enc_seq_bn2").wasClosed());
+        assertEquals(net.encode(frames), net.encode(frames));
+    }
+
     @Test
     void jsonRoundTripAndCloneGiveTheSameNetwork() {
         JepaParams p = new JepaParams(3, true, 1, 8, 2, 5);
