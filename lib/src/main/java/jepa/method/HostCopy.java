@@ -2,6 +2,7 @@ package jepa.method;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import jepa.nn.DenseArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -12,18 +13,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class HostCopy {
     private float[] staging = new float[0];
 
-    /** a itself when it is dense c-order from its buffer's first element, else a c-order copy. */
-    static INDArray dense(INDArray a) {
-        boolean dense = a.ordering() == 'c' && a.offset() == 0 && a.data().offset() == 0 && a.data().length() >= a.length();
-        for (int i = a.rank() - 1, expected = 1; dense && i >= 0; expected *= (int) a.size(i), i--)
-            dense = a.size(i) == 1 || a.stride(i) == expected;
-        return dense ? a : a.dup('c');
-    }
-
     /** All of a (any type; copied densely first when needed) → dst[0, a.length()). */
     void read(INDArray a, double[] dst) {
         if (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE) a = a.castTo(DataType.DOUBLE);
-        a = dense(a);
+        a = DenseArrays.dense(a, true);
         int len = (int) a.length();
         if (a.dataType() == DataType.DOUBLE) {
             new DoublePointer(a.data().addressPointer()).get(dst, 0, len);
@@ -36,7 +29,7 @@ final class HostCopy {
 
     /** src[0, a.length()) → a, which must be a dense c-order FLOAT or DOUBLE array (a fresh one). */
     void write(double[] src, INDArray a) {
-        if (dense(a) != a) throw new IllegalStateException("target must be a fresh c-order array: " + a.shapeInfoToString());
+        if (!DenseArrays.dense(a)) throw new IllegalStateException("target must be a fresh c-order array: " + a.shapeInfoToString());
         int len = (int) a.length();
         if (a.dataType() == DataType.DOUBLE) {
             new DoublePointer(a.data().addressPointer()).put(src, 0, len);

@@ -74,7 +74,7 @@ public final class GruRuntime extends SameDiffGraphVertex {
 
     private static INDArray fresh(DataType type, long... shape) {
         INDArray a = Nd4j.createUninitialized(type, shape, 'c');
-        if (a.offset() != 0 || a.data().offset() != 0) throw new IllegalStateException("GruRuntime buffers must start their data buffer");
+        if (!DenseArrays.dense(a)) throw new IllegalStateException("GruRuntime buffers must be dense from their data buffer's start");
         return a;
     }
 
