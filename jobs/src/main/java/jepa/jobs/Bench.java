@@ -34,9 +34,9 @@ public final class Bench {
     public static void run(Args args) {
         JepaConfig cfg = args.config();
         List<Row> rows = new ArrayList<>();
-        if (!args.csv()) Main.RESULTS.printf(Locale.ROOT, "bench: world %s, MeNet5 w=%d D=%d, %d GRU layer(s), ND4J threads %d (OMP_NUM_THREADS=%s, OMP_WAIT_POLICY=%s)%n",
+        if (!args.csv()) Main.RESULTS.printf(Locale.ROOT, "bench: world %s, MeNet5 w=%d D=%d, %d GRU layer(s), ND4J threads %d (OMP_NUM_THREADS=%s, OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s)%n",
                 cfg.world().kind(), cfg.method().width(), cfg.method().embedding(), cfg.method().gruLayers(),
-                org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads(), System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"));
+                org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads(), System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_THREAD_TIMEOUT"));
         for (String m : cfg.bench().methods())
             for (int b : cfg.bench().batchSizes()) {
                 Row r = measure(cfg, m, b);

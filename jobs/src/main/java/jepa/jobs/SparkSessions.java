@@ -17,7 +17,9 @@ public final class SparkSessions {
                 // one ND4J (OpenMP) thread per task core: tasks share an executor's cores
                 .config("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1")))
                 // idle OpenMP threads sleep: spinning ones take the task's cores from the project's Java loops
-                .config("spark.executorEnv.OMP_WAIT_POLICY", conf.get("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE"));
+                .config("spark.executorEnv.OMP_WAIT_POLICY", conf.get("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE"))
+                // and so do OpenBLAS's own threads (they call sched_yield for ~0.1 s after each gemm by default)
+                .config("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT", conf.get("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT", "4"));
         if (cfg.parallel().averaging() && appName.equals("train"))
             // parameter averaging ships INDArrays (batches, parameters, updater state): Kryo with ND4J's registrator
             b.config("spark.serializer", conf.get("spark.serializer", "org.apache.spark.serializer.KryoSerializer"))
@@ -46,6 +48,23 @@ public final class SparkSessions {
             spark.stop();
         }
     }
+
+    /**
+     * The cores the driver holds: local → 1, local[N] / local[N, F] → N, local[*] → all of this machine's, otherwise
+     * spark.driver.cores (default 1).
+     */
+    static int driverCores(SparkSession spark) {
+        return driverCores(spark.sparkContext().master(), spark.sparkContext().getConf());
+    }
+
+    static int driverCores(String master, SparkConf conf) {
+        if (master.equals("local")) return 1;
+        java.util.regex.Matcher m = LOCAL.matcher(master);
+        if (m.matches()) return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Math.max(1, Integer.parseInt(m.group(1)));
+        return Math.max(1, conf.getInt("spark.driver.cores", 1));
+    }
+
+    private static final java.util.regex.Pattern LOCAL = java.util.regex.Pattern.compile("local\\[([0-9]+|\\*)(,[0-9]+)?]");
 
     static String codec(JepaConfig cfg) {
         String c = cfg.spark().parquetCompression();

@@ -4,6 +4,7 @@ import jepa.config.JepaConfig;
 import jepa.config.MethodConfig;
 import jepa.method.JepaParams;
 import jepa.method.Method;
+import jepa.nn.NativeThreads;
 import jepa.train.BatchAssembler;
 import jepa.train.Trainer;
 import jepa.world.Normalization;
@@ -49,8 +50,19 @@ public final class Train {
             LOG.info(line);
             System.err.println(line);
         });
-        Trainer.Outcome o = trainer.run(source, cfg.parallel().averaging() ? new ParameterAveraging(spark, cfg,
-                Datasets.split(spark, cfg, split), norm) : null);
+        Trainer.Outcome o;
+        if (cfg.parallel().averaging()) {
+            o = trainer.run(source, new ParameterAveraging(spark, cfg, Datasets.split(spark, cfg, split), norm));
+        } else {
+            // the driver trains: its maths gets the driver's cores, not the one per task core that OMP_NUM_THREADS says
+            int cores = SparkSessions.driverCores(spark), before = NativeThreads.set(cores);
+            LOG.info("training on the driver with {} native thread(s)", cores);
+            try {
+                o = trainer.run(source, null);
+            } finally {
+                NativeThreads.set(before);
+            }
+        }
         Runs.writeTrainingTables(spark, cfg, run);
         Runs.writeRun(spark, cfg, run, o.status(), o.reason(), started, Runs.now(), o.numParams(), o.epochsDone(), o.steps(),
                 o.trainSeconds(), o.sequencesPerSecond());

@@ -1,7 +1,5 @@
 package jepa.nn;
 
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -10,8 +8,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Runs the project's hand-written Java loops (im2col, BatchNorm, …) on as many threads as ND4J's own ops get
- * (OMP_NUM_THREADS, set per Spark task to the task's cores), so that a task never uses more cores than it holds.
+ * Runs the project's hand-written Java loops (im2col, BatchNorm, …) on as many threads as the BLAS gets
+ * ({@link NativeThreads}: OMP_NUM_THREADS, set per Spark task to the task's cores), so that a task never uses more
+ * cores than it holds.
  * The range [0, n) is cut into one contiguous chunk per thread: results never depend on the thread count when each
  * index is written by exactly one chunk.
  */
@@ -24,8 +23,8 @@ public final class ParallelLoops {
 
     private ParallelLoops() {}
 
-    /** Threads for a loop: ND4J's maxThreads (OMP_NUM_THREADS), at least 1. */
-    public static int threads() { return Math.max(1, Nd4j.getEnvironment().maxThreads()); }
+    /** Threads for a loop: {@link NativeThreads#get()} (OMP_NUM_THREADS unless raised for training on the driver). */
+    public static int threads() { return NativeThreads.get(); }
 
     /** A loop body over the index range [from, to). */
     @FunctionalInterface

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Collapse diagnostics of an embedding matrix Z [n, D], all from its unbiased covariance C = ZcᵀZc/(n−1)
  * (Zc = Z centred over samples), in double. The spectrum comes from a symmetric eigen-decomposition of the D×D
- * matrix C (λ_k ≥ 0, tiny negative round-off clipped to 0); the singular values of Zc are σ_k = √((n−1)·λ_k).
+ * matrix C, or of the n×n Gram matrix when n < D (same non-zero eigenvalues, the rest are 0) (λ_k ≥ 0, tiny negative
+ * round-off clipped to 0); the singular values of Zc are σ_k = √((n−1)·λ_k).
  * <ul>
  *   <li>feature std: mean_j √C_jj;</li>
  *   <li>off-diagonal covariance: mean over i ≠ j of |C_ij|;</li>
@@ -37,7 +38,9 @@ public final class Diagnostics {
             std += Math.sqrt(Math.max(c[i][i], 0));
             for (int j = 0; j < d; j++) if (i != j) off += Math.abs(c[i][j]);
         }
-        double[] lam = spectrum(c);
+        // fewer samples than features (a 64-sequence batch of 512-d embeddings): C has rank < n, and its non-zero
+        // eigenvalues are those of the n×n Gram matrix ZcZcᵀ/(n−1), ~(D/n)³ times cheaper to decompose
+        double[] lam = z.rows() < d ? padded(spectrum(gram(z)), d) : spectrum(c);
         return new DiagnosticRow(source, frame, std / d, d > 1 ? off / ((double) d * (d - 1)) : 0, rankMe(lam), effectiveRank(lam));
     }
 
@@ -59,6 +62,21 @@ public final class Diagnostics {
         INDArray zd = z.castTo(DataType.DOUBLE);
         INDArray zc = zd.subRowVector(zd.mean(0));
         return NdArrays.matrix(zc.transpose().mmul(zc).divi(z.rows() - 1));
+    }
+
+    /** ZcZcᵀ/(n−1) [n][n] of z [n, D] (Zc centred over samples): the same non-zero eigenvalues as {@link #covariance}. */
+    public static double[][] gram(INDArray z) {
+        if (z.rank() != 2 || z.rows() < 2) throw new IllegalArgumentException("need z [n >= 2, D], got " + java.util.Arrays.toString(z.shape()));
+        INDArray zd = z.castTo(DataType.DOUBLE);
+        INDArray zc = zd.subRowVector(zd.mean(0));
+        return NdArrays.matrix(zc.mmul(zc.transpose()).divi(z.rows() - 1));
+    }
+
+    /** An ascending spectrum of length ≤ d, with the zero eigenvalues it lacks put in front. */
+    private static double[] padded(double[] ascending, int d) {
+        double[] out = new double[Math.max(d, ascending.length)];
+        System.arraycopy(ascending, 0, out, out.length - ascending.length, ascending.length);
+        return out;
     }
 
     /** Mean over features of the unbiased std over samples. */

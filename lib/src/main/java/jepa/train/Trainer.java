@@ -143,7 +143,6 @@ public final class Trainer {
         for (int epoch = state.epochsDone(); epoch < epochs; epoch++) {
             long t0 = System.nanoTime(), stepsThisEpoch = 0;
             double lastLoss = Double.NaN;
-            Iterator<Batch> it = parallel != null ? java.util.Collections.emptyIterator() : source.epoch(epoch);
             if (parallel != null) {
                 EpochFitter.Fitted f = parallel.fit(net, epoch);
                 step += f.steps();
@@ -155,28 +154,30 @@ public final class Trainer {
                 double el = (System.nanoTime() - t0) / 1e9;
                 log.accept(String.format(Locale.ROOT, "[train %s] step %d/%d (epoch %d/%d) loss %.5f | %d workers, %.1f seq/s",
                         method.name(), step, total, epoch + 1, epochs, f.loss(), workers, (double) f.steps() * workers * cfg.batchSize() / Math.max(el, 1e-9)));
-            }
-            while (it.hasNext()) {
-                Batch b = it.next();
-                net.graph().fit(method.dataSet(b));
-                step++;
-                stepsThisEpoch++;
-                double loss = net.graph().score();
-                lastLoss = loss;
-                Optional<String> bad = guard.check(loss, 1.0);
-                if (bad.isPresent()) return fail(net, state.with(epoch, step, seconds), bad.get() + " at step " + step);
-                if (step % cfg.logEvery() == 0 || step == total) {
-                    Map<String, Double> terms = method.terms(net, b);
-                    long at = step;
-                    curves.append(at, "loss", loss);
-                    terms.forEach((k, v) -> curves.append(at, k, v));
-                    double el = seconds + (System.nanoTime() - t0) / 1e9;
-                    double rate = cfg.batchSize() * (double) (step - state.steps()) / Math.max(1e-9, el - state.seconds());
-                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[train %s] step %d/%d (epoch %d/%d) loss %.5f",
-                            method.name(), step, total, epoch + 1, epochs, loss));
-                    terms.forEach((k, v) -> line.append(String.format(Locale.ROOT, " %s %.5f", k, v)));
-                    line.append(String.format(Locale.ROOT, " | %.1f seq/s | ETA %s", rate, eta((total - step) * cfg.batchSize() / Math.max(rate, 1e-9))));
-                    log.accept(line.toString());
+            } else try (Prefetch<Batch> it = new Prefetch<>(source.epoch(epoch), 1, "jepa-batches")) {
+                // the next batch is read and assembled while this one trains
+                while (it.hasNext()) {
+                    Batch b = it.next();
+                    net.graph().fit(method.dataSet(b));
+                    step++;
+                    stepsThisEpoch++;
+                    double loss = net.graph().score();
+                    lastLoss = loss;
+                    Optional<String> bad = guard.check(loss, 1.0);
+                    if (bad.isPresent()) return fail(net, state.with(epoch, step, seconds), bad.get() + " at step " + step);
+                    if (step % cfg.logEvery() == 0 || step == total) {
+                        Map<String, Double> terms = method.terms(net, b);
+                        long at = step;
+                        curves.append(at, "loss", loss);
+                        terms.forEach((k, v) -> curves.append(at, k, v));
+                        double el = seconds + (System.nanoTime() - t0) / 1e9;
+                        double rate = cfg.batchSize() * (double) (step - state.steps()) / Math.max(1e-9, el - state.seconds());
+                        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[train %s] step %d/%d (epoch %d/%d) loss %.5f",
+                                method.name(), step, total, epoch + 1, epochs, loss));
+                        terms.forEach((k, v) -> line.append(String.format(Locale.ROOT, " %s %.5f", k, v)));
+                        line.append(String.format(Locale.ROOT, " | %.1f seq/s | ETA %s", rate, eta((total - step) * cfg.batchSize() / Math.max(rate, 1e-9))));
+                        log.accept(line.toString());
+                    }
                 }
             }
             curves.flush();

@@ -14,6 +14,7 @@ import java.util.List;
 class VicregBench {
     @Test
     void secondsPerStep() {
+        if (Integer.getInteger("vicreg.bench.threads") != null) jepa.nn.NativeThreads.set(Integer.getInteger("vicreg.bench.threads"));
         int b = Integer.getInteger("vicreg.bench.b", 64), d = Integer.getInteger("vicreg.bench.d", 512), w = Integer.getInteger("vicreg.bench.w", 2);
         JepaConfig cfg = JepaConfig.load(null, List.of("method.width=" + w, "method.embedding=" + d));
         Method m = Method.of(cfg.method());

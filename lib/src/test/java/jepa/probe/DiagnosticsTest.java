@@ -97,6 +97,24 @@ class DiagnosticsTest {
         assertTrue(rnd != null);
     }
 
+    @Test
+    void fewerSamplesThanFeaturesGiveTheCovarianceSpectrum() {
+        // a diagnostics batch: 64 samples of 512 features with a decaying spectrum; the Gram route must give the
+        // statistics of the full 512x512 covariance eigen-decomposition, zeros included (RankMe's ε sees them)
+        Random r = new Random(9);
+        int n = 64, d = 512;
+        double[][] z = new double[n][d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) z[i][j] = r.nextGaussian() * Math.exp(-j / 40.0) + 0.3;
+        DiagnosticRow row = Diagnostics.of("encoder", 0, z);
+        double[] full = Diagnostics.spectrum(Diagnostics.covariance(Nd4j.create(z)));
+        // 1e-6: the D×D route's "zero" eigenvalues are round-off (~1e-16 of the top), whose square roots move RankMe
+        assertEquals(Diagnostics.rankMe(full), row.rankme(), 1e-6 * row.rankme());
+        assertEquals(Diagnostics.effectiveRank(full), row.effRank(), 1e-9 * row.effRank());
+        assertTrue(row.rankme() > 5 && row.rankme() < n, "rank at most n − 1: " + row.rankme());
+        double[] small = Diagnostics.spectrum(Diagnostics.gram(Nd4j.create(z)));
+        for (int k = 1; k <= n - 1; k++) assertEquals(full[d - k], small[n - k], 1e-9 * full[d - 1], "eigenvalue " + k + " from the top");
+    }
+
     /** Gaussian columns, centred, then Gram–Schmidt: orthonormal and orthogonal to the all-ones vector. */
     static double[][] centredOrthonormalColumns(Random r, int n, int d) {
         double[][] q = new double[n][d];
