@@ -34,7 +34,7 @@ public interface Method {
     /** Called once a run finished training, with the diagnostics batch: a place for per-run artefacts. */
     default void afterTraining(JepaNetwork net, Batch diagnostics, java.nio.file.Path runDir) {}
 
-    /** Loss terms worth a progress line besides the total (empty by default). */
+    /** Loss terms worth a progress line besides the total, for b, the batch the last fit step trained on (empty by default). */
     default Map<String, Double> terms(JepaNetwork net, Batch b) { return Map.of(); }
 
     default MultiDataSet dataSet(Batch b) {

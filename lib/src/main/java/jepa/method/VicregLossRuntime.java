@@ -32,6 +32,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
  */
 public class VicregLossRuntime extends LossRuntime {
     private Scratch scratch;
+    private VicregLoss.Terms lastTrainingTerms;
 
     public VicregLossRuntime(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType, "VicregLoss");
@@ -56,11 +57,15 @@ public class VicregLossRuntime extends LossRuntime {
         double lCov = s.offDiagonal() / ((double) d * nf);
         double l = p.simCoeff() * lPred + p.stdCoeff() * lVar + p.covCoeff() * lCov;
         if (eps != null) {
+            lastTrainingTerms = new VicregLoss.Terms(l, lPred, lVar, lCov);
             double a = -n * p.stdCoeff() / ((n - 1.0) * d * nf), k = 4.0 * n * p.covCoeff() / ((n - 1.0) * d * nf);
             s.join(eps, a, k, 2 * p.simCoeff() / ((double) d * (t - 1)));
         }
         return l;
     }
+
+    /** The terms of the last gradient computation (the last fit step's batch and parameters), null before one. */
+    public VicregLoss.Terms lastTrainingTerms() { return lastTrainingTerms; }
 
     /** Frame f of a c-order [F, R, C] array: a contiguous [R, C] view, as BLAS takes it. */
     private static INDArray frame(INDArray a, long f) { return a.get(point(f), all(), all()); }

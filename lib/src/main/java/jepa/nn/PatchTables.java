@@ -24,7 +24,7 @@ final class PatchTables {
     private static final Map<Geometry, PatchTables> CACHE = new ConcurrentHashMap<>();
 
     private final int img, per;
-    /** Per patch element (oy, ox, c, ky, kx): its pixel in the image, or −1 in the zero padding. */
+    /** Per patch element (oy, ox, c, ky, kx): its pixel in the image, or img (a zero past the image) in the padding. */
     private final int[] source;
     /** Per pixel p: its patch elements are sink[start[p] .. start[p+1]), in ascending (ky, kx). */
     private final int[] start, sink;
@@ -43,7 +43,7 @@ final class PatchTables {
                         for (int kx = 0; kx < g.kw; kx++) {
                             int iy = oy * g.sh - g.ph + ky, ix = ox * g.sw - g.pw + kx;
                             boolean in = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w;
-                            int px = in ? (ci * g.h + iy) * g.w + ix : -1;
+                            int px = in ? (ci * g.h + iy) * g.w + ix : img;
                             source[o++] = px;
                             if (in) count[px + 1]++;
                         }
@@ -73,14 +73,11 @@ final class PatchTables {
         check(x, cols);
         FloatPointer src = new FloatPointer(x.data().addressPointer()), dst = new FloatPointer(cols.data().addressPointer());
         ParallelLoops.forRange(images, (from, to) -> {
-            float[] a = new float[img], y = new float[per];
+            float[] a = new float[img + 1], y = new float[per];                   // a[img] stays 0: the padding
             FloatPointer s = new FloatPointer(src), d = new FloatPointer(dst);   // own positions per thread
             for (int b = from; b < to; b++) {
                 s.position((long) b * img).get(a, 0, img);
-                for (int j = 0; j < per; j++) {
-                    int p = source[j];
-                    y[j] = p >= 0 ? a[p] : 0f;
-                }
+                for (int j = 0; j < per; j++) y[j] = a[source[j]];               // branch-free gather
                 d.position((long) b * per).put(y, 0, per);
             }
         });

@@ -65,8 +65,14 @@ class VicregLossRuntimeTest {
         Object[] fast = run((IOutputLayer) cg.getLayer("loss"), x), old = run(stock(cg, dt), x);
         double sf = (double) fast[0], so = (double) old[0];
         assertEquals(so, sf, tol * Math.abs(so), "score");
-        double ref = VicregLoss.terms(x, d, v).total();
+        VicregLoss.Terms terms = VicregLoss.terms(x, d, v), kept = ((VicregLossRuntime) cg.getLayer("loss")).lastTrainingTerms();
+        double ref = terms.total();
         assertEquals(ref, sf, Math.max(tol, 1e-12) * ref, "score = VicregLoss.terms");
+        // the terms the trainer's progress line reads: those of the backprop pass, without another forward pass
+        assertEquals(sf, kept.total(), 0.0);
+        assertEquals(terms.pred(), kept.pred(), Math.max(tol, 1e-12) * Math.abs(terms.pred()) + 1e-12, "pred");
+        assertEquals(terms.var(), kept.var(), Math.max(tol, 1e-12) * Math.abs(terms.var()) + 1e-12, "var");
+        assertEquals(terms.cov(), kept.cov(), Math.max(tol, 1e-12) * Math.abs(terms.cov()) + 1e-12, "cov");
         INDArray ef = (INDArray) fast[1], eo = (INDArray) old[1];
         assertArrayEquals(eo.shape(), ef.shape());
         assertEquals('c', ef.ordering());
