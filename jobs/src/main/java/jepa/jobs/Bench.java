@@ -5,6 +5,7 @@ import jepa.config.MethodConfig;
 import jepa.method.JepaNetwork;
 import jepa.method.JepaParams;
 import jepa.method.Method;
+import jepa.nn.NativeThreads;
 import jepa.train.Batch;
 import jepa.train.BatchAssembler;
 import jepa.world.ImageMoments;
@@ -24,7 +25,8 @@ import java.util.Locale;
 /**
  * The {@code bench} job: training sequences/s (fit: forward, backward, optimizer step) per method and batch size,
  * inference (probe representation: the rollout) sequences/s, and the JVM's peak RSS, on generated batches of the
- * configured world. Medians over bench.steps after bench.warmup untimed steps. No Spark needed.
+ * configured world. Medians over bench.steps after bench.warmup untimed steps, on as many threads as the train job
+ * gives a network trained on the driver (the master's driver cores). No Spark needed.
  */
 public final class Bench {
     private Bench() {}
@@ -34,9 +36,13 @@ public final class Bench {
     public static void run(Args args) {
         JepaConfig cfg = args.config();
         List<Row> rows = new ArrayList<>();
-        if (!args.csv()) Main.RESULTS.printf(Locale.ROOT, "bench: world %s, MeNet5 w=%d D=%d, %d GRU layer(s), ND4J threads %d (OMP_NUM_THREADS=%s, OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s)%n",
+        // the threads the train job gives a network trained on the driver: the driver's cores (local[*]: all)
+        String master = args.master() != null ? args.master() : new org.apache.spark.SparkConf(true).get("spark.master", cfg.spark().master());
+        int threads = SparkSessions.driverCores(master, new org.apache.spark.SparkConf(true));
+        NativeThreads.set(threads);
+        if (!args.csv()) Main.RESULTS.printf(Locale.ROOT, "bench: world %s, MeNet5 w=%d D=%d, %d GRU layer(s), %d thread(s) for BLAS and loops (master %s; libnd4j OMP_NUM_THREADS=%s, OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s)%n",
                 cfg.world().kind(), cfg.method().width(), cfg.method().embedding(), cfg.method().gruLayers(),
-                org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads(), System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_THREAD_TIMEOUT"));
+                threads, master, System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_THREAD_TIMEOUT"));
         for (String m : cfg.bench().methods())
             for (int b : cfg.bench().batchSizes()) {
                 Row r = measure(cfg, m, b);
