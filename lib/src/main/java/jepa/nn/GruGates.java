@@ -35,28 +35,29 @@ final class GruGates {
      * r, u, n over gi, gh_n + bh_n over gh's n block (the backward pass needs it), h' = n + u ⊙ (h − n) at hs[hNextOff].
      */
     void forward(INDArray gBuf, long gOff, INDArray ghBuf, long ghOff, INDArray hs, long hOff, long hNextOff, double[] bi, double[] bh) {
-        read(gBuf, gOff, gates, 3 * hb);
-        read(ghBuf, ghOff, gh, 3 * hb);
-        read(hs, hOff, hPrev, hb);
         ParallelLoops.forRange(h, (from, to) -> {
+            int e0 = from * b, n = (to - from) * b;                      // this chunk's rows: the same range of every block
+            read(gBuf, gOff, gates, 0, 3, e0, n);
+            read(ghBuf, ghOff, gh, 0, 3, e0, n);
+            read(hs, hOff, hPrev, 0, 1, e0, n);
             for (int j = from; j < to; j++) {
                 double bir = bi[j] , biu = bi[h + j], bin = bi[2 * h + j], bhr = bh[j], bhu = bh[h + j], bhn = bh[2 * h + j];
                 for (int e = j * b, end = e + b; e < end; e++) {
                     double r = sigmoid((gates[e] + bir) + (gh[e] + bhr));
                     double u = sigmoid((gates[hb + e] + biu) + (gh[hb + e] + bhu));
                     double ghn = gh[2 * hb + e] + bhn;
-                    double n = tanh((gates[2 * hb + e] + bin) + r * ghn);
+                    double n1 = tanh((gates[2 * hb + e] + bin) + r * ghn);
                     gates[e] = r;
                     gates[hb + e] = u;
-                    gates[2 * hb + e] = n;
+                    gates[2 * hb + e] = n1;
                     gh[2 * hb + e] = ghn;
-                    out[e] = n + u * (hPrev[e] - n);
+                    out[e] = n1 + u * (hPrev[e] - n1);
                 }
             }
+            write(gBuf, gOff, gates, 0, 3, e0, n);
+            write(ghBuf, ghOff, gh, 2, 1, e0, n);
+            write(hs, hNextOff, out, 0, 1, e0, n);
         });
-        write(gBuf, gOff, gates, 3 * hb);
-        write(ghBuf, ghOff + 2L * hb, gh, 2 * hb, hb);
-        write(hs, hNextOff, out, hb);
     }
 
     /**
@@ -66,23 +67,23 @@ final class GruGates {
      */
     void backward(INDArray eps, long epsOff, INDArray carry, boolean addCarry, INDArray gBuf, long gOff, INDArray ghBuf, long ghOff,
                   INDArray hs, long hOff, INDArray dgiBuf, INDArray dghBuf, long dOff, double[] dbi, double[] dbh) {
-        double[] dh = out;
-        read(eps, epsOff, dh, hb);
-        if (addCarry) {
-            read(carry, 0, hPrev, hb);
-            for (int e = 0; e < hb; e++) dh[e] += hPrev[e];
-        }
-        read(gBuf, gOff, gates, 3 * hb);
-        double[] ghn = gh;
-        read(ghBuf, ghOff + 2L * hb, ghn, hb);
-        read(hs, hOff, hPrev, hb);
+        double[] dh = out, ghn = gh;
         ParallelLoops.forRange(h, (from, to) -> {
+            int e0 = from * b, n = (to - from) * b;
+            read(eps, epsOff, dh, 0, 1, e0, n);
+            if (addCarry) {
+                read(carry, 0, hPrev, 0, 1, e0, n);
+                for (int e = e0; e < e0 + n; e++) dh[e] += hPrev[e];
+            }
+            read(gBuf, gOff, gates, 0, 3, e0, n);
+            read(ghBuf, ghOff + 2L * hb, ghn, 0, 1, e0, n);
+            read(hs, hOff, hPrev, 0, 1, e0, n);
             for (int j = from; j < to; j++) {
                 double sr = 0, su = 0, sn = 0, shn = 0;
                 for (int e = j * b, end = e + b; e < end; e++) {
-                    double r = gates[e], u = gates[hb + e], n = gates[2 * hb + e], d = dh[e];
-                    double an = d * (1 - u) * (1 - n * n);
-                    double au = d * (hPrev[e] - n) * u * (1 - u);
+                    double r = gates[e], u = gates[hb + e], n1 = gates[2 * hb + e], d = dh[e];
+                    double an = d * (1 - u) * (1 - n1 * n1);
+                    double au = d * (hPrev[e] - n1) * u * (1 - u);
                     double ar = an * ghn[e] * r * (1 - r);
                     dgi[e] = ar;
                     dgi[hb + e] = au;
@@ -99,35 +100,50 @@ final class GruGates {
                 dbi[j] += sr; dbi[h + j] += su; dbi[2 * h + j] += sn;
                 dbh[j] += sr; dbh[h + j] += su; dbh[2 * h + j] += shn;
             }
+            write(dgiBuf, dOff, dgi, 0, 3, e0, n);
+            write(dghBuf, dOff, dgh, 0, 3, e0, n);
+            write(carry, 0, dh, 0, 1, e0, n);
         });
-        write(dgiBuf, dOff, dgi, 3 * hb);
-        write(dghBuf, dOff, dgh, 3 * hb);
-        write(carry, 0, dh, hb);
     }
 
     static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
 
     static double tanh(double x) { return 1 - 2 / (Math.exp(2 * x) + 1); }
 
-    /** n values at element offset off of a fresh contiguous buffer array → dst[0, n). */
-    private void read(INDArray a, long off, double[] dst, int n) {
-        if (a.dataType() == DataType.DOUBLE) {
-            new DoublePointer(a.data().addressPointer()).position(off).get(dst, 0, n);
-        } else {
-            new FloatPointer(a.data().addressPointer()).position(off).get(staging, 0, n);
-            for (int i = 0; i < n; i++) dst[i] = staging[i];
+    /**
+     * Elements [e0, e0 + n) of each of {@code blocks} consecutive gate blocks (hb values each) of a fresh contiguous
+     * buffer array, from element offset off → dst at the same indices (block k at k·hb). Chunks of rows touch
+     * disjoint index ranges, also of the shared float staging array, so they run in parallel.
+     */
+    private void read(INDArray a, long off, double[] dst, int dstBlock, int blocks, int e0, int n) {
+        boolean dbl = a.dataType() == DataType.DOUBLE;
+        DoublePointer dp = dbl ? new DoublePointer(a.data().addressPointer()) : null;
+        FloatPointer fp = dbl ? null : new FloatPointer(a.data().addressPointer());
+        for (int k = 0; k < blocks; k++) {
+            int i0 = (dstBlock + k) * hb + e0;
+            if (dbl) {
+                dp.position(off + (long) k * hb + e0).get(dst, i0, n);
+            } else {
+                fp.position(off + (long) k * hb + e0).get(staging, i0, n);
+                for (int i = i0; i < i0 + n; i++) dst[i] = staging[i];
+            }
         }
     }
 
-    private void write(INDArray a, long off, double[] src, int n) { write(a, off, src, 0, n); }
-
-    /** src[from, from + n) → n values at element offset off of a fresh contiguous buffer array. */
-    private void write(INDArray a, long off, double[] src, int from, int n) {
-        if (a.dataType() == DataType.DOUBLE) {
-            new DoublePointer(a.data().addressPointer()).position(off).put(src, from, n);
-        } else {
-            for (int i = 0; i < n; i++) staging[i] = (float) src[from + i];
-            new FloatPointer(a.data().addressPointer()).position(off).put(staging, 0, n);
+    /** src's blocks [srcBlock, srcBlock + blocks), elements [e0, e0 + n) of each → the array's blocks from offset off. */
+    private void write(INDArray a, long off, double[] src, int srcBlock, int blocks, int e0, int n) {
+        boolean dbl = a.dataType() == DataType.DOUBLE;
+        DoublePointer dp = dbl ? new DoublePointer(a.data().addressPointer()) : null;
+        FloatPointer fp = dbl ? null : new FloatPointer(a.data().addressPointer());
+        for (int k = 0; k < blocks; k++) {
+            int i0 = (srcBlock + k) * hb + e0;
+            long at = off + (long) (srcBlock + k) * hb + e0;
+            if (dbl) {
+                dp.position(at).put(src, i0, n);
+            } else {
+                for (int i = i0; i < i0 + n; i++) staging[i] = (float) src[i];
+                fp.position(at).put(staging, i0, n);
+            }
         }
     }
 }

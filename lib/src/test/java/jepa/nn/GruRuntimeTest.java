@@ -80,6 +80,25 @@ class GruRuntimeTest {
         return expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue() / scale;
     }
 
+    @Test
+    void threadCountDoesNotChangeResults() {
+        // the gate passes run in chunks of hidden rows, one per thread, each reading and writing only its rows
+        int b = 5, d = 7;
+        Nd4j.getRandom().setSeed(12);
+        INDArray z = Nd4j.randn(DataType.FLOAT, b, d, T), a = Nd4j.randn(DataType.FLOAT, b, A, T - 1), eps = Nd4j.randn(DataType.FLOAT, b, d, T);
+        Pass one = pass(graph(new Gru(d, 2, T, A), DataType.FLOAT, 3).getVertex("rollout"), z, a, eps), three;
+        int before = NativeThreads.set(3);
+        try {
+            three = pass(graph(new Gru(d, 2, T, A), DataType.FLOAT, 3).getVertex("rollout"), z, a, eps);
+        } finally {
+            NativeThreads.set(before);
+        }
+        assertArrayEquals(one.out().data().asFloat(), three.out().data().asFloat(), "output");
+        assertArrayEquals(one.dz().data().asFloat(), three.dz().data().asFloat(), "dz");
+        assertArrayEquals(one.da().data().asFloat(), three.da().data().asFloat(), "da");
+        for (String k : one.grads().keySet()) assertArrayEquals(one.grads().get(k).data().asFloat(), three.grads().get(k).data().asFloat(), k);
+    }
+
     private void equalsStock(int layers, DataType type, double tol) {
         int b = 5, d = 6;
         ComputationGraph fast = graph(new Gru(d, layers, T, A), type, 3), stock = graph(new StockGru(d, layers), type, 3);
