@@ -8,7 +8,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
-import org.deeplearning4j.nn.conf.preprocessor.RnnToCnnPreProcessor;
 import org.nd4j.linalg.activations.Activation;
 
 /**
@@ -54,7 +53,7 @@ public final class MeNet5 {
             x = p + "sum";
             cIn = 1;
         }
-        gb.addLayer(p + "c1", conv(5, 2, 2, cIn, 16 * width), new RnnToCnnPreProcessor(IMAGE, IMAGE, cIn), x);
+        gb.addLayer(p + "c1", conv(5, 2, 2, cIn, 16 * width), new FramesToImages(IMAGE, IMAGE, cIn), x);
         gb.addLayer(p + "bn1", bn(), p + "c1");
         gb.addLayer(p + "c2", conv(5, 2, 2, 16 * width, 32 * width), p + "bn1");
         gb.addLayer(p + "bn2", bn(), p + "c2");

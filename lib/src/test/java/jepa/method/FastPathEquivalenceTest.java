@@ -70,6 +70,7 @@ class FastPathEquivalenceTest {
         json = json.replace(ContiguousConvolution.class.getName(), "org.deeplearning4j.nn.conf.layers.ConvolutionLayer")
                 .replace(FastBatchNorm.class.getName(), "org.deeplearning4j.nn.conf.layers.BatchNormalization")
                 .replace(jepa.nn.FeatureConcat.class.getName(), "org.deeplearning4j.nn.conf.graph.MergeVertex")
+                .replace(jepa.nn.FramesToImages.class.getName(), "org.deeplearning4j.nn.conf.preprocessor.RnnToCnnPreProcessor")
                 .replace("\"" + jepa.nn.Gru.class.getName() + "\"", "\"" + StockGru.class.getName() + "\"")
                 .replace("\"" + VicregLoss.class.getName() + "\"", "\"" + StockVicregLoss.class.getName() + "\"")
                 .replace("\"DEVICE\"", "\"NONE\"");
