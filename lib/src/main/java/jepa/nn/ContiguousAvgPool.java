@@ -29,7 +29,9 @@ import java.util.Collection;
  * ops, ~2.8 % of a MeNet5 training step at 1088 images. Forward: each output is the sum of its kH×kW window divided
  * by kH·kW; backward: each input pixel gets eps/(kH·kW) of every window that contains it, 0 where no window reaches
  * (the last row/column when (H−kH) is not a multiple of the stride). Each image is written by one thread only, so
- * results do not depend on the thread count.
+ * results do not depend on the thread count. Measured (ContiguousAvgPoolBench, [1088, 64, 7, 7] float, 1 thread,
+ * busy 2-core machine): a graph pool → output forward+backward with workspaces ~24 → ~12–15 ms; the Java loops
+ * alone ~3 ms each way.
  * <p>
  * As the stock layer (see its activate), no dropout is applied (forward or backward) even when configured, masks
  * are passed on by the inherited feedForwardMaskArray, and the Gradient is empty. Any other pooling type, format,
@@ -125,6 +127,8 @@ public class ContiguousAvgPool extends SubsamplingLayer {
      */
     static final class Pool {
         final int n, c, h, w, kh, kw, sh, sw, oh, ow, inPer, outPer;
+        final boolean twoByTwo;
+        private final int[] corner;   // 2×2 / 2: top-left input index of each output of an image
 
         Pool(int n, int c, int h, int w, int kh, int kw, int sh, int sw) {
             this.n = n; this.c = c; this.h = h; this.w = w;
@@ -133,6 +137,57 @@ public class ContiguousAvgPool extends SubsamplingLayer {
             this.ow = (w - kw) / sw + 1;
             this.inPer = c * h * w;
             this.outPer = c * oh * ow;
+            this.twoByTwo = kh == 2 && kw == 2 && sh == 2 && sw == 2;
+            this.corner = twoByTwo ? corners() : null;
+        }
+
+        /*
+         * The 2×2 / 2 case (MeNet5's): one flat loop over an image's outputs, each reading its window's top-left
+         * pixel from a table (the nested loops ran ow = 3 iterations deep: ~2× slower). Same operations in the same
+         * order as the general loops (0 + x00 + x01 + x10 + x11, then ÷ 4; dx = 0 + dy ÷ 4), so the same bits.
+         */
+        private int[] corners() {
+            int[] t = new int[outPer];
+            int o = 0;
+            for (int plane = 0; plane < c; plane++)
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++) t[o++] = (plane * h + 2 * oy) * w + 2 * ox;
+            return t;
+        }
+
+        private void forward2(float[] xb, float[] yb) {
+            int[] t = corner;
+            for (int o = 0; o < outPer; o++) {
+                int a = t[o], b = a + w;
+                yb[o] = ((((0f + xb[a]) + xb[a + 1]) + xb[b]) + xb[b + 1]) / 4f;
+            }
+        }
+
+        private void forward2(double[] xb, double[] yb) {
+            int[] t = corner;
+            for (int o = 0; o < outPer; o++) {
+                int a = t[o], b = a + w;
+                yb[o] = ((((0.0 + xb[a]) + xb[a + 1]) + xb[b]) + xb[b + 1]) / 4.0;
+            }
+        }
+
+        /** xb must be zero (the uncovered last row/column stays so). */
+        private void backward2(float[] db, float[] xb) {
+            int[] t = corner;
+            for (int o = 0; o < outPer; o++) {
+                int a = t[o], b = a + w;
+                float g = 0f + db[o] / 4f;
+                xb[a] = g; xb[a + 1] = g; xb[b] = g; xb[b + 1] = g;
+            }
+        }
+
+        private void backward2(double[] db, double[] xb) {
+            int[] t = corner;
+            for (int o = 0; o < outPer; o++) {
+                int a = t[o], b = a + w;
+                double g = 0.0 + db[o] / 4.0;
+                xb[a] = g; xb[a + 1] = g; xb[b] = g; xb[b + 1] = g;
+            }
         }
 
         /** y = window means of x, images [i0, i1). */
@@ -143,6 +198,11 @@ public class ContiguousAvgPool extends SubsamplingLayer {
                 float div = kh * kw;
                 for (int i = i0; i < i1; i++) {
                     px.position((long) i * inPer).get(xb, 0, inPer);
+                    if (twoByTwo) {
+                        forward2(xb, yb);
+                        py.position((long) i * outPer).put(yb, 0, outPer);
+                        continue;
+                    }
                     int o = 0;
                     for (int plane = 0; plane < c; plane++) {
                         int base = plane * h * w;
@@ -165,6 +225,11 @@ public class ContiguousAvgPool extends SubsamplingLayer {
                 double div = kh * kw;
                 for (int i = i0; i < i1; i++) {
                     px.position((long) i * inPer).get(xb, 0, inPer);
+                    if (twoByTwo) {
+                        forward2(xb, yb);
+                        py.position((long) i * outPer).put(yb, 0, outPer);
+                        continue;
+                    }
                     int o = 0;
                     for (int plane = 0; plane < c; plane++) {
                         int base = plane * h * w;
@@ -193,6 +258,11 @@ public class ContiguousAvgPool extends SubsamplingLayer {
                 for (int i = i0; i < i1; i++) {
                     pd.position((long) i * outPer).get(db, 0, outPer);
                     Arrays.fill(xb, 0f);
+                    if (twoByTwo) {
+                        backward2(db, xb);
+                        px.position((long) i * inPer).put(xb, 0, inPer);
+                        continue;
+                    }
                     int o = 0;
                     for (int plane = 0; plane < c; plane++) {
                         int base = plane * h * w;
@@ -215,6 +285,11 @@ public class ContiguousAvgPool extends SubsamplingLayer {
                 for (int i = i0; i < i1; i++) {
                     pd.position((long) i * outPer).get(db, 0, outPer);
                     Arrays.fill(xb, 0);
+                    if (twoByTwo) {
+                        backward2(db, xb);
+                        px.position((long) i * inPer).put(xb, 0, inPer);
+                        continue;
+                    }
                     int o = 0;
                     for (int plane = 0; plane < c; plane++) {
                         int base = plane * h * w;
