@@ -59,7 +59,7 @@ public final class MeNet5 {
         gb.addLayer(p + "bn2", bn(), p + "c2");
         gb.addLayer(p + "c3", conv(3, 1, 1, 32 * width, 32 * width), p + "bn2");
         gb.addLayer(p + "bn3", bn(), p + "c3");
-        gb.addLayer(p + "pool", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(), p + "bn3");
+        gb.addLayer(p + "pool", new ContiguousAvgPool(new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2)), p + "bn3");
         gb.addLayer(denseName(output), new DenseLayer.Builder().nIn(9L * 32 * width).nOut(embedding).activation(Activation.IDENTITY).build(), p + "pool");
         // [T·B, D] back to [B, D, T] (DL4J orders the images time-major, row t·B + b); PreprocessorVertex passes B
         gb.addVertex(output, new PreprocessorVertex(new FeedForwardToRnnPreProcessor()), denseName(output));

@@ -69,6 +69,7 @@ class FastPathEquivalenceTest {
         assertTrue(json.contains(FastBatchNorm.class.getName()));
         json = json.replace(ContiguousConvolution.class.getName(), "org.deeplearning4j.nn.conf.layers.ConvolutionLayer")
                 .replace(FastBatchNorm.class.getName(), "org.deeplearning4j.nn.conf.layers.BatchNormalization")
+                .replace(jepa.nn.ContiguousAvgPool.class.getName(), "org.deeplearning4j.nn.conf.layers.SubsamplingLayer")
                 .replace(jepa.nn.FeatureConcat.class.getName(), "org.deeplearning4j.nn.conf.graph.MergeVertex")
                 .replace(jepa.nn.FramesToImages.class.getName(), "org.deeplearning4j.nn.conf.preprocessor.RnnToCnnPreProcessor")
                 .replace("\"" + jepa.nn.Gru.class.getName() + "\"", "\"" + StockGru.class.getName() + "\"")

@@ -1,0 +1,311 @@
+package jepa.nn;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.Collection;
+
+/**
+ * DL4J's SubsamplingLayer (same configuration and JSON, no parameters) with a runtime that does average pooling
+ * (NCHW, no padding, dilation 1, Truncate mode: MeNet5's 2×2/2 pool, 7→3) in Java loops over dense arrays,
+ * parallel over images ({@link ParallelLoops}).
+ * <p>
+ * Why (DL4J 1.0.0-M2.1, helper-less CPU): the stock layer runs libnd4j's single-threaded avgpool2d / avgpool2d_bp
+ * ops, ~2.8 % of a MeNet5 training step at 1088 images. Forward: each output is the sum of its kH×kW window divided
+ * by kH·kW; backward: each input pixel gets eps/(kH·kW) of every window that contains it, 0 where no window reaches
+ * (the last row/column when (H−kH) is not a multiple of the stride). Each image is written by one thread only, so
+ * results do not depend on the thread count. Measured (ContiguousAvgPoolBench, [1088, 64, 7, 7] float, 1 thread,
+ * busy 2-core machine): a graph pool → output forward+backward with workspaces ~24 → ~12–15 ms; the Java loops
+ * alone ~3 ms each way.
+ * <p>
+ * As the stock layer (see its activate), no dropout is applied (forward or backward) even when configured, masks
+ * are passed on by the inherited feedForwardMaskArray, and the Gradient is empty. Any other pooling type, format,
+ * padding, dilation, convolution mode, data type or a cuDNN/oneDNN helper takes the stock code path.
+ */
+public class ContiguousAvgPool extends SubsamplingLayer {
+
+    /** For JSON deserialisation only. */
+    public ContiguousAvgPool() {}
+
+    /** The layer DL4J's builder describes (after the builder's own validation of kernel, stride and padding). */
+    public ContiguousAvgPool(SubsamplingLayer.Builder b) { super(validated(b)); }
+
+    private static SubsamplingLayer.Builder validated(SubsamplingLayer.Builder b) {
+        b.build();
+        return b;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+                                                       int layerIndex, INDArray paramsView, boolean initializeParams,
+                                                       DataType networkDataType) {
+        return LayerRuntimes.wire(new Runtime(conf, networkDataType), initializer(), conf, listeners, layerIndex,
+                paramsView, initializeParams);
+    }
+
+    @Override
+    public ContiguousAvgPool clone() { return (ContiguousAvgPool) super.clone(); }
+
+    /** The runtime layer: activate and backpropGradient differ from DL4J's in the average-pooling case above. */
+    public static class Runtime extends org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer {
+
+        public Runtime(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }
+
+        /** Whether this input takes the Java path (else DL4J's). */
+        boolean fastPath(INDArray x) {
+            SubsamplingLayer lc = layerConf();
+            int[] p = lc.getPadding(), d = lc.getDilation();
+            return helper == null && x != null && x.rank() == 4 && lc.getPoolingType() == org.deeplearning4j.nn.conf.layers.PoolingType.AVG   // not the inherited legacy SubsamplingLayer.PoolingType
+                    && lc.getCnn2dDataFormat() == CNN2DFormat.NCHW && convolutionMode == ConvolutionMode.Truncate
+                    && p[0] == 0 && p[1] == 0 && d[0] == 1 && d[1] == 1
+                    && (dataType == DataType.FLOAT || dataType == DataType.DOUBLE)
+                    && x.size(2) >= lc.getKernelSize()[0] && x.size(3) >= lc.getKernelSize()[1];
+        }
+
+        @Override
+        public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(false);
+            if (input.rank() != 4)      // the stock message
+                throw new DL4JInvalidInputException("Got rank " + input.rank() + " array as input to SubsamplingLayer with shape "
+                        + Arrays.toString(input.shape()) + ". Expected rank 4 array with shape "
+                        + layerConf().getCnn2dDataFormat().dimensionNames() + ". " + layerId());
+            if (!fastPath(input)) return super.activate(training, workspaceMgr);
+            // no dropout here: the stock layer skips it on subsampling layers
+            INDArray in = DenseArrays.dense(input.castTo(dataType), true);
+            Pool pool = pool(in);
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                    new long[]{pool.n, pool.c, pool.oh, pool.ow}, 'c');
+            INDArray target = DenseArrays.dense(out) ? out : Nd4j.createUninitialized(dataType, out.shape(), 'c');
+            ParallelLoops.forRange(pool.n, (from, to) -> pool.forward(in, target, from, to));
+            if (target != out) out.assign(target);
+            return out;
+        }
+
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(true);
+            if (!fastPath(input)) return super.backpropGradient(epsilon, workspaceMgr);
+            INDArray in = input.castTo(dataType);
+            Pool pool = pool(in);
+            long[] expected = {pool.n, pool.c, pool.oh, pool.ow};
+            if (!Arrays.equals(expected, epsilon.shape()))
+                throw new DL4JInvalidInputException("Epsilon shape " + Arrays.toString(epsilon.shape()) + " does not match the "
+                        + "output shape " + Arrays.toString(expected) + " " + layerId());
+            INDArray dy = DenseArrays.dense(epsilon.dataType() == dataType ? epsilon : epsilon.castTo(dataType), true);
+            INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, in.shape(), 'c');
+            INDArray target = DenseArrays.dense(dx) ? dx : Nd4j.createUninitialized(dataType, in.shape(), 'c');
+            ParallelLoops.forRange(pool.n, (from, to) -> pool.backward(dy, target, from, to));
+            if (target != dx) dx.assign(target);
+            return new Pair<>(new DefaultGradient(), dx);   // no parameters
+        }
+
+        private Pool pool(INDArray in) {
+            SubsamplingLayer lc = layerConf();
+            int[] k = lc.getKernelSize(), s = lc.getStride();
+            return new Pool((int) in.size(0), (int) in.size(1), (int) in.size(2), (int) in.size(3), k[0], k[1], s[0], s[1]);
+        }
+    }
+
+    /**
+     * Average pooling of dense [n, c, h, w] arrays (no padding, Truncate: oh = (h−kh)/sh + 1), one image at a time
+     * through JavaCPP bulk copies, in the arrays' own precision.
+     */
+    static final class Pool {
+        final int n, c, h, w, kh, kw, sh, sw, oh, ow, inPer, outPer;
+        final boolean twoByTwo;
+        private final int[] corner;   // 2×2 / 2: top-left input index of each output of an image
+
+        Pool(int n, int c, int h, int w, int kh, int kw, int sh, int sw) {
+            this.n = n; this.c = c; this.h = h; this.w = w;
+            this.kh = kh; this.kw = kw; this.sh = sh; this.sw = sw;
+            this.oh = (h - kh) / sh + 1;
+            this.ow = (w - kw) / sw + 1;
+            this.inPer = c * h * w;
+            this.outPer = c * oh * ow;
+            this.twoByTwo = kh == 2 && kw == 2 && sh == 2 && sw == 2;
+            this.corner = twoByTwo ? corners() : null;
+        }
+
+        /*
+         * The 2×2 / 2 case (MeNet5's): one flat loop over an image's outputs, each reading its window's top-left
+         * pixel from a table (the nested loops ran ow = 3 iterations deep: ~2× slower). Same operations in the same
+         * order as the general loops (0 + x00 + x01 + x10 + x11, then ÷ 4; dx = 0 + dy ÷ 4), so the same bits.
+         */
+        private int[] corners() {
+            int[] t = new int[outPer];
+            int o = 0;
+            for (int plane = 0; plane < c; plane++)
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++) t[o++] = (plane * h + 2 * oy) * w + 2 * ox;
+            return t;
+        }
+
+        private void forward2(float[] xb, float[] yb) {
+            int[] t = corner;
+            for (int o = 0; o < outPer; o++) {
+                int a = t[o], b = a + w;
+                yb[o] = ((((0f + xb[a]) + xb[a + 1]) + xb[b]) + xb[b + 1]) / 4f;
+            }
+        }
+
+        private void forward2(double[] xb, double[] yb) {
+            int[] t = corner;
+            for (int o = 0; o < outPer; o++) {
+                int a = t[o], b = a + w;
+                yb[o] = ((((0.0 + xb[a]) + xb[a + 1]) + xb[b]) + xb[b + 1]) / 4.0;
+            }
+        }
+
+        /** xb must be zero (the uncovered last row/column stays so). */
+        private void backward2(float[] db, float[] xb) {
+            int[] t = corner;
+            for (int o = 0; o < outPer; o++) {
+                int a = t[o], b = a + w;
+                float g = 0f + db[o] / 4f;
+                xb[a] = g; xb[a + 1] = g; xb[b] = g; xb[b + 1] = g;
+            }
+        }
+
+        private void backward2(double[] db, double[] xb) {
+            int[] t = corner;
+            for (int o = 0; o < outPer; o++) {
+                int a = t[o], b = a + w;
+                double g = 0.0 + db[o] / 4.0;
+                xb[a] = g; xb[a + 1] = g; xb[b] = g; xb[b + 1] = g;
+            }
+        }
+
+        /** y = window means of x, images [i0, i1). */
+        void forward(INDArray x, INDArray y, int i0, int i1) {
+            if (x.dataType() == DataType.FLOAT) {
+                FloatPointer px = new FloatPointer(x.data().addressPointer()), py = new FloatPointer(y.data().addressPointer());
+                float[] xb = new float[inPer], yb = new float[outPer];
+                float div = kh * kw;
+                for (int i = i0; i < i1; i++) {
+                    px.position((long) i * inPer).get(xb, 0, inPer);
+                    if (twoByTwo) {
+                        forward2(xb, yb);
+                        py.position((long) i * outPer).put(yb, 0, outPer);
+                        continue;
+                    }
+                    int o = 0;
+                    for (int plane = 0; plane < c; plane++) {
+                        int base = plane * h * w;
+                        for (int oy = 0; oy < oh; oy++) {
+                            for (int ox = 0; ox < ow; ox++) {
+                                float sum = 0f;
+                                for (int ky = 0; ky < kh; ky++) {
+                                    int r = base + (oy * sh + ky) * w + ox * sw;
+                                    for (int kx = 0; kx < kw; kx++) sum += xb[r + kx];
+                                }
+                                yb[o++] = sum / div;
+                            }
+                        }
+                    }
+                    py.position((long) i * outPer).put(yb, 0, outPer);
+                }
+            } else {
+                DoublePointer px = new DoublePointer(x.data().addressPointer()), py = new DoublePointer(y.data().addressPointer());
+                double[] xb = new double[inPer], yb = new double[outPer];
+                double div = kh * kw;
+                for (int i = i0; i < i1; i++) {
+                    px.position((long) i * inPer).get(xb, 0, inPer);
+                    if (twoByTwo) {
+                        forward2(xb, yb);
+                        py.position((long) i * outPer).put(yb, 0, outPer);
+                        continue;
+                    }
+                    int o = 0;
+                    for (int plane = 0; plane < c; plane++) {
+                        int base = plane * h * w;
+                        for (int oy = 0; oy < oh; oy++) {
+                            for (int ox = 0; ox < ow; ox++) {
+                                double sum = 0;
+                                for (int ky = 0; ky < kh; ky++) {
+                                    int r = base + (oy * sh + ky) * w + ox * sw;
+                                    for (int kx = 0; kx < kw; kx++) sum += xb[r + kx];
+                                }
+                                yb[o++] = sum / div;
+                            }
+                        }
+                    }
+                    py.position((long) i * outPer).put(yb, 0, outPer);
+                }
+            }
+        }
+
+        /** dx = Σ over the windows containing each pixel of dy/(kh·kw) (0 outside every window), images [i0, i1). */
+        void backward(INDArray dy, INDArray dx, int i0, int i1) {
+            if (dy.dataType() == DataType.FLOAT) {
+                FloatPointer pd = new FloatPointer(dy.data().addressPointer()), px = new FloatPointer(dx.data().addressPointer());
+                float[] db = new float[outPer], xb = new float[inPer];
+                float div = kh * kw;
+                for (int i = i0; i < i1; i++) {
+                    pd.position((long) i * outPer).get(db, 0, outPer);
+                    Arrays.fill(xb, 0f);
+                    if (twoByTwo) {
+                        backward2(db, xb);
+                        px.position((long) i * inPer).put(xb, 0, inPer);
+                        continue;
+                    }
+                    int o = 0;
+                    for (int plane = 0; plane < c; plane++) {
+                        int base = plane * h * w;
+                        for (int oy = 0; oy < oh; oy++) {
+                            for (int ox = 0; ox < ow; ox++) {
+                                float g = db[o++] / div;
+                                for (int ky = 0; ky < kh; ky++) {
+                                    int r = base + (oy * sh + ky) * w + ox * sw;
+                                    for (int kx = 0; kx < kw; kx++) xb[r + kx] += g;
+                                }
+                            }
+                        }
+                    }
+                    px.position((long) i * inPer).put(xb, 0, inPer);
+                }
+            } else {
+                DoublePointer pd = new DoublePointer(dy.data().addressPointer()), px = new DoublePointer(dx.data().addressPointer());
+                double[] db = new double[outPer], xb = new double[inPer];
+                double div = kh * kw;
+                for (int i = i0; i < i1; i++) {
+                    pd.position((long) i * outPer).get(db, 0, outPer);
+                    Arrays.fill(xb, 0);
+                    if (twoByTwo) {
+                        backward2(db, xb);
+                        px.position((long) i * inPer).put(xb, 0, inPer);
+                        continue;
+                    }
+                    int o = 0;
+                    for (int plane = 0; plane < c; plane++) {
+                        int base = plane * h * w;
+                        for (int oy = 0; oy < oh; oy++) {
+                            for (int ox = 0; ox < ow; ox++) {
+                                double g = db[o++] / div;
+                                for (int ky = 0; ky < kh; ky++) {
+                                    int r = base + (oy * sh + ky) * w + ox * sw;
+                                    for (int kx = 0; kx < kw; kx++) xb[r + kx] += g;
+                                }
+                            }
+                        }
+                    }
+                    px.position((long) i * inPer).put(xb, 0, inPer);
+                }
+            }
+        }
+    }
+}
