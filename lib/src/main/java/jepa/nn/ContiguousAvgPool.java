@@ -28,10 +28,10 @@ import java.util.Collection;
  * Why (DL4J 1.0.0-M2.1, helper-less CPU): the stock layer runs libnd4j's single-threaded avgpool2d / avgpool2d_bp
  * ops, ~2.8 % of a MeNet5 training step at 1088 images. Forward: each output is the sum of its kH×kW window divided
  * by kH·kW; backward: each input pixel gets eps/(kH·kW) of every window that contains it, 0 where no window reaches
- * (the last row/column when (H−kH) is not a multiple of the stride). Each image is written by one thread only, so
- * results do not depend on the thread count. Measured (ContiguousAvgPoolBench, [1088, 64, 7, 7] float, 1 thread,
- * busy 2-core machine): a graph pool → output forward+backward with workspaces ~24 → ~12–15 ms; the Java loops
- * alone ~3 ms each way.
+ * (the last row/column when (H−kH) is not a multiple of the stride); sums in double (float results are within an ulp
+ * of the stock layer's). Each image is written by one thread only, so results do not depend on the thread count. Measured (ContiguousAvgPoolBench, [1088, 64, 7, 7] float, 1 thread,
+ * 2-core machine): a graph pool → output forward+backward with workspaces 25–31 ms stock, 19–27 ms here; the Java
+ * loops alone ~6 ms each way (on one thread; they run on all of the task's).
  * <p>
  * As the stock layer (see its activate), no dropout is applied (forward or backward) even when configured, masks
  * are passed on by the inherited feedForwardMaskArray, and the Gradient is empty. Any other pooling type, format,
@@ -122,13 +122,12 @@ public class ContiguousAvgPool extends SubsamplingLayer {
     }
 
     /**
-     * Average pooling of dense [n, c, h, w] arrays (no padding, Truncate: oh = (h−kh)/sh + 1), one image at a time
-     * through JavaCPP bulk copies, in the arrays' own precision.
+     * Average pooling of dense [n, c, h, w] float or double arrays (no padding, Truncate: oh = (h−kh)/sh + 1), one
+     * image at a time through JavaCPP bulk copies, computed in double (float is widened on read, rounded on write).
      */
     static final class Pool {
         final int n, c, h, w, kh, kw, sh, sw, oh, ow, inPer, outPer;
-        final boolean twoByTwo;
-        private final int[] corner;   // 2×2 / 2: top-left input index of each output of an image
+        private final int[] corner;   // top-left input index of each output's window in an image
 
         Pool(int n, int c, int h, int w, int kh, int kw, int sh, int sw) {
             this.n = n; this.c = c; this.h = h; this.w = w;
@@ -137,175 +136,73 @@ public class ContiguousAvgPool extends SubsamplingLayer {
             this.ow = (w - kw) / sw + 1;
             this.inPer = c * h * w;
             this.outPer = c * oh * ow;
-            this.twoByTwo = kh == 2 && kw == 2 && sh == 2 && sw == 2;
-            this.corner = twoByTwo ? corners() : null;
-        }
-
-        /*
-         * The 2×2 / 2 case (MeNet5's): one flat loop over an image's outputs, each reading its window's top-left
-         * pixel from a table (the nested loops ran ow = 3 iterations deep: ~2× slower). Same operations in the same
-         * order as the general loops (0 + x00 + x01 + x10 + x11, then ÷ 4; dx = 0 + dy ÷ 4), so the same bits.
-         */
-        private int[] corners() {
-            int[] t = new int[outPer];
+            corner = new int[outPer];
             int o = 0;
             for (int plane = 0; plane < c; plane++)
                 for (int oy = 0; oy < oh; oy++)
-                    for (int ox = 0; ox < ow; ox++) t[o++] = (plane * h + 2 * oy) * w + 2 * ox;
-            return t;
-        }
-
-        private void forward2(float[] xb, float[] yb) {
-            int[] t = corner;
-            for (int o = 0; o < outPer; o++) {
-                int a = t[o], b = a + w;
-                yb[o] = ((((0f + xb[a]) + xb[a + 1]) + xb[b]) + xb[b + 1]) / 4f;
-            }
-        }
-
-        private void forward2(double[] xb, double[] yb) {
-            int[] t = corner;
-            for (int o = 0; o < outPer; o++) {
-                int a = t[o], b = a + w;
-                yb[o] = ((((0.0 + xb[a]) + xb[a + 1]) + xb[b]) + xb[b + 1]) / 4.0;
-            }
-        }
-
-        /** xb must be zero (the uncovered last row/column stays so). */
-        private void backward2(float[] db, float[] xb) {
-            int[] t = corner;
-            for (int o = 0; o < outPer; o++) {
-                int a = t[o], b = a + w;
-                float g = 0f + db[o] / 4f;
-                xb[a] = g; xb[a + 1] = g; xb[b] = g; xb[b + 1] = g;
-            }
-        }
-
-        private void backward2(double[] db, double[] xb) {
-            int[] t = corner;
-            for (int o = 0; o < outPer; o++) {
-                int a = t[o], b = a + w;
-                double g = 0.0 + db[o] / 4.0;
-                xb[a] = g; xb[a + 1] = g; xb[b] = g; xb[b + 1] = g;
-            }
+                    for (int ox = 0; ox < ow; ox++) corner[o++] = (plane * h + oy * sh) * w + ox * sw;
         }
 
         /** y = window means of x, images [i0, i1). */
         void forward(INDArray x, INDArray y, int i0, int i1) {
-            if (x.dataType() == DataType.FLOAT) {
-                FloatPointer px = new FloatPointer(x.data().addressPointer()), py = new FloatPointer(y.data().addressPointer());
-                float[] xb = new float[inPer], yb = new float[outPer];
-                float div = kh * kw;
-                for (int i = i0; i < i1; i++) {
-                    px.position((long) i * inPer).get(xb, 0, inPer);
-                    if (twoByTwo) {
-                        forward2(xb, yb);
-                        py.position((long) i * outPer).put(yb, 0, outPer);
-                        continue;
-                    }
-                    int o = 0;
-                    for (int plane = 0; plane < c; plane++) {
-                        int base = plane * h * w;
-                        for (int oy = 0; oy < oh; oy++) {
-                            for (int ox = 0; ox < ow; ox++) {
-                                float sum = 0f;
-                                for (int ky = 0; ky < kh; ky++) {
-                                    int r = base + (oy * sh + ky) * w + ox * sw;
-                                    for (int kx = 0; kx < kw; kx++) sum += xb[r + kx];
-                                }
-                                yb[o++] = sum / div;
-                            }
-                        }
-                    }
-                    py.position((long) i * outPer).put(yb, 0, outPer);
+            Images in = new Images(x, inPer), out = new Images(y, outPer);
+            double[] xb = new double[inPer], yb = new double[outPer];
+            double div = kh * kw;
+            for (int i = i0; i < i1; i++) {
+                in.read(i, xb);
+                for (int o = 0; o < outPer; o++) {
+                    double sum = 0;
+                    for (int ky = 0, r = corner[o]; ky < kh; ky++, r += w)
+                        for (int kx = 0; kx < kw; kx++) sum += xb[r + kx];
+                    yb[o] = sum / div;
                 }
-            } else {
-                DoublePointer px = new DoublePointer(x.data().addressPointer()), py = new DoublePointer(y.data().addressPointer());
-                double[] xb = new double[inPer], yb = new double[outPer];
-                double div = kh * kw;
-                for (int i = i0; i < i1; i++) {
-                    px.position((long) i * inPer).get(xb, 0, inPer);
-                    if (twoByTwo) {
-                        forward2(xb, yb);
-                        py.position((long) i * outPer).put(yb, 0, outPer);
-                        continue;
-                    }
-                    int o = 0;
-                    for (int plane = 0; plane < c; plane++) {
-                        int base = plane * h * w;
-                        for (int oy = 0; oy < oh; oy++) {
-                            for (int ox = 0; ox < ow; ox++) {
-                                double sum = 0;
-                                for (int ky = 0; ky < kh; ky++) {
-                                    int r = base + (oy * sh + ky) * w + ox * sw;
-                                    for (int kx = 0; kx < kw; kx++) sum += xb[r + kx];
-                                }
-                                yb[o++] = sum / div;
-                            }
-                        }
-                    }
-                    py.position((long) i * outPer).put(yb, 0, outPer);
-                }
+                out.write(i, yb);
             }
         }
 
         /** dx = Σ over the windows containing each pixel of dy/(kh·kw) (0 outside every window), images [i0, i1). */
         void backward(INDArray dy, INDArray dx, int i0, int i1) {
-            if (dy.dataType() == DataType.FLOAT) {
-                FloatPointer pd = new FloatPointer(dy.data().addressPointer()), px = new FloatPointer(dx.data().addressPointer());
-                float[] db = new float[outPer], xb = new float[inPer];
-                float div = kh * kw;
-                for (int i = i0; i < i1; i++) {
-                    pd.position((long) i * outPer).get(db, 0, outPer);
-                    Arrays.fill(xb, 0f);
-                    if (twoByTwo) {
-                        backward2(db, xb);
-                        px.position((long) i * inPer).put(xb, 0, inPer);
-                        continue;
-                    }
-                    int o = 0;
-                    for (int plane = 0; plane < c; plane++) {
-                        int base = plane * h * w;
-                        for (int oy = 0; oy < oh; oy++) {
-                            for (int ox = 0; ox < ow; ox++) {
-                                float g = db[o++] / div;
-                                for (int ky = 0; ky < kh; ky++) {
-                                    int r = base + (oy * sh + ky) * w + ox * sw;
-                                    for (int kx = 0; kx < kw; kx++) xb[r + kx] += g;
-                                }
-                            }
-                        }
-                    }
-                    px.position((long) i * inPer).put(xb, 0, inPer);
+            Images in = new Images(dy, outPer), out = new Images(dx, inPer);
+            double[] db = new double[outPer], xb = new double[inPer];
+            double div = kh * kw;
+            for (int i = i0; i < i1; i++) {
+                in.read(i, db);
+                Arrays.fill(xb, 0);
+                for (int o = 0; o < outPer; o++) {
+                    double g = db[o] / div;
+                    for (int ky = 0, r = corner[o]; ky < kh; ky++, r += w)
+                        for (int kx = 0; kx < kw; kx++) xb[r + kx] += g;
                 }
-            } else {
-                DoublePointer pd = new DoublePointer(dy.data().addressPointer()), px = new DoublePointer(dx.data().addressPointer());
-                double[] db = new double[outPer], xb = new double[inPer];
-                double div = kh * kw;
-                for (int i = i0; i < i1; i++) {
-                    pd.position((long) i * outPer).get(db, 0, outPer);
-                    Arrays.fill(xb, 0);
-                    if (twoByTwo) {
-                        backward2(db, xb);
-                        px.position((long) i * inPer).put(xb, 0, inPer);
-                        continue;
-                    }
-                    int o = 0;
-                    for (int plane = 0; plane < c; plane++) {
-                        int base = plane * h * w;
-                        for (int oy = 0; oy < oh; oy++) {
-                            for (int ox = 0; ox < ow; ox++) {
-                                double g = db[o++] / div;
-                                for (int ky = 0; ky < kh; ky++) {
-                                    int r = base + (oy * sh + ky) * w + ox * sw;
-                                    for (int kx = 0; kx < kw; kx++) xb[r + kx] += g;
-                                }
-                            }
-                        }
-                    }
-                    px.position((long) i * inPer).put(xb, 0, inPer);
-                }
+                out.write(i, xb);
             }
+        }
+    }
+
+    /** Image i of a dense float or double array, per images of {@code per} values, as double[]. */
+    private static final class Images {
+        private final DoublePointer d;
+        private final FloatPointer f;
+        private final float[] staging;
+        private final int per;
+
+        Images(INDArray a, int per) {
+            this.per = per;
+            boolean dbl = a.dataType() == DataType.DOUBLE;
+            d = dbl ? new DoublePointer(a.data().addressPointer()) : null;
+            f = dbl ? null : new FloatPointer(a.data().addressPointer());
+            staging = dbl ? null : new float[per];
+        }
+
+        void read(int i, double[] dst) {
+            if (d != null) { d.position((long) i * per).get(dst, 0, per); return; }
+            f.position((long) i * per).get(staging, 0, per);
+            for (int k = 0; k < per; k++) dst[k] = staging[k];
+        }
+
+        void write(int i, double[] src) {
+            if (d != null) { d.position((long) i * per).put(src, 0, per); return; }
+            for (int k = 0; k < per; k++) staging[k] = (float) src[k];
+            f.position((long) i * per).put(staging, 0, per);
         }
     }
 }
