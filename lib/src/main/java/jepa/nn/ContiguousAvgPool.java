@@ -29,9 +29,9 @@ import java.util.Collection;
  * ops, ~2.8 % of a MeNet5 training step at 1088 images. Forward: each output is the sum of its kH×kW window divided
  * by kH·kW; backward: each input pixel gets eps/(kH·kW) of every window that contains it, 0 where no window reaches
  * (the last row/column when (H−kH) is not a multiple of the stride); sums in double (float results are within an ulp
- * of the stock layer's). Each image is written by one thread only, so results do not depend on the thread count. Measured (ContiguousAvgPoolBench, [1088, 64, 7, 7] float, 1 thread,
- * 2-core machine): a graph pool → output forward+backward with workspaces 25–31 ms stock, 19–27 ms here; the Java
- * loops alone ~6 ms each way (on one thread; they run on all of the task's).
+ * of the stock layer's). Each image is written by one thread only, so results do not depend on the thread count.
+ * Measured (ContiguousAvgPoolBench, [1088, 64, 7, 7] float, 1 thread): a graph pool → output forward+backward with
+ * workspaces 25–31 ms stock, 19–27 ms here; the Java loops alone ~6 ms each way (they run on all of a task's threads).
  * <p>
  * As the stock layer (see its activate), no dropout is applied (forward or backward) even when configured, masks
  * are passed on by the inherited feedForwardMaskArray, and the Gradient is empty. Any other pooling type, format,
