@@ -37,8 +37,9 @@ public final class Bench {
         JepaConfig cfg = args.config();
         List<Row> rows = new ArrayList<>();
         // the threads the train job gives a network trained on the driver: the driver's cores (local[*]: all)
-        String master = args.master() != null ? args.master() : new org.apache.spark.SparkConf(true).get("spark.master", cfg.spark().master());
-        int threads = SparkSessions.driverCores(master, new org.apache.spark.SparkConf(true));
+        org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf(true);   // spark.* system properties, as a session would see them
+        String master = args.master() != null ? args.master() : conf.get("spark.master", cfg.spark().master());
+        int threads = SparkSessions.driverCores(master, conf);
         NativeThreads.set(threads);
         if (!args.csv()) Main.RESULTS.printf(Locale.ROOT, "bench: world %s, MeNet5 w=%d D=%d, %d GRU layer(s), %d thread(s) for BLAS and loops (master %s; libnd4j OMP_NUM_THREADS=%s, OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s)%n",
                 cfg.world().kind(), cfg.method().width(), cfg.method().embedding(), cfg.method().gruLayers(),

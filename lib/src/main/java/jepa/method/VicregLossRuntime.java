@@ -1,5 +1,6 @@
 package jepa.method;
 
+import jepa.nn.HostCopy;
 import jepa.nn.ParallelLoops;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;

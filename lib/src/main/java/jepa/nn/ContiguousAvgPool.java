@@ -1,7 +1,5 @@
 package jepa.nn;
 
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -145,64 +143,36 @@ public class ContiguousAvgPool extends SubsamplingLayer {
 
         /** y = window means of x, images [i0, i1). */
         void forward(INDArray x, INDArray y, int i0, int i1) {
-            Images in = new Images(x, inPer), out = new Images(y, outPer);
+            HostCopy host = new HostCopy(Math.max(inPer, outPer));
             double[] xb = new double[inPer], yb = new double[outPer];
             double div = kh * kw;
             for (int i = i0; i < i1; i++) {
-                in.read(i, xb);
+                host.read(x, (long) i * inPer, xb, 0, inPer);
                 for (int o = 0; o < outPer; o++) {
                     double sum = 0;
                     for (int ky = 0, r = corner[o]; ky < kh; ky++, r += w)
                         for (int kx = 0; kx < kw; kx++) sum += xb[r + kx];
                     yb[o] = sum / div;
                 }
-                out.write(i, yb);
+                host.write(yb, 0, y, (long) i * outPer, outPer);
             }
         }
 
         /** dx = Σ over the windows containing each pixel of dy/(kh·kw) (0 outside every window), images [i0, i1). */
         void backward(INDArray dy, INDArray dx, int i0, int i1) {
-            Images in = new Images(dy, outPer), out = new Images(dx, inPer);
+            HostCopy host = new HostCopy(Math.max(inPer, outPer));
             double[] db = new double[outPer], xb = new double[inPer];
             double div = kh * kw;
             for (int i = i0; i < i1; i++) {
-                in.read(i, db);
+                host.read(dy, (long) i * outPer, db, 0, outPer);
                 Arrays.fill(xb, 0);
                 for (int o = 0; o < outPer; o++) {
                     double g = db[o] / div;
                     for (int ky = 0, r = corner[o]; ky < kh; ky++, r += w)
                         for (int kx = 0; kx < kw; kx++) xb[r + kx] += g;
                 }
-                out.write(i, xb);
+                host.write(xb, 0, dx, (long) i * inPer, inPer);
             }
-        }
-    }
-
-    /** Image i of a dense float or double array, per images of {@code per} values, as double[]. */
-    private static final class Images {
-        private final DoublePointer d;
-        private final FloatPointer f;
-        private final float[] staging;
-        private final int per;
-
-        Images(INDArray a, int per) {
-            this.per = per;
-            boolean dbl = a.dataType() == DataType.DOUBLE;
-            d = dbl ? new DoublePointer(a.data().addressPointer()) : null;
-            f = dbl ? null : new FloatPointer(a.data().addressPointer());
-            staging = dbl ? null : new float[per];
-        }
-
-        void read(int i, double[] dst) {
-            if (d != null) { d.position((long) i * per).get(dst, 0, per); return; }
-            f.position((long) i * per).get(staging, 0, per);
-            for (int k = 0; k < per; k++) dst[k] = staging[k];
-        }
-
-        void write(int i, double[] src) {
-            if (d != null) { d.position((long) i * per).put(src, 0, per); return; }
-            for (int k = 0; k < per; k++) staging[k] = (float) src[k];
-            f.position((long) i * per).put(staging, 0, per);
         }
     }
 }

@@ -1,8 +1,5 @@
 package jepa.nn;
 
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -15,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class GruGates {
     private final int h, b, hb;
     private final double[] gates, gh, hPrev, out, dgi, dgh;
-    private final float[] staging;
+    private final HostCopy host;   // staging for all three gate blocks: the chunks use disjoint ranges
 
     GruGates(int hidden, int batch) {
         h = hidden;
@@ -27,7 +24,7 @@ final class GruGates {
         out = new double[hb];
         dgi = new double[3 * hb];
         dgh = new double[3 * hb];
-        staging = new float[3 * hb];
+        host = new HostCopy(3 * hb);
     }
 
     /**
@@ -112,38 +109,18 @@ final class GruGates {
 
     /**
      * Elements [e0, e0 + n) of each of {@code blocks} consecutive gate blocks (hb values each) of a fresh contiguous
-     * buffer array, from element offset off → dst at the same indices (block k at k·hb). Chunks of rows touch
-     * disjoint index ranges, also of the shared float staging array, so they run in parallel.
+     * buffer array, from element offset off → dst at the same indices (from block dstBlock, block k at k·hb). Chunks
+     * of rows touch disjoint index ranges, of the shared staging too, so they run in parallel.
      */
     private void read(INDArray a, long off, double[] dst, int dstBlock, int blocks, int e0, int n) {
-        boolean dbl = a.dataType() == DataType.DOUBLE;
-        DoublePointer dp = dbl ? new DoublePointer(a.data().addressPointer()) : null;
-        FloatPointer fp = dbl ? null : new FloatPointer(a.data().addressPointer());
-        for (int k = 0; k < blocks; k++) {
-            int i0 = (dstBlock + k) * hb + e0;
-            if (dbl) {
-                dp.position(off + (long) k * hb + e0).get(dst, i0, n);
-            } else {
-                fp.position(off + (long) k * hb + e0).get(staging, i0, n);
-                for (int i = i0; i < i0 + n; i++) dst[i] = staging[i];
-            }
-        }
+        for (int k = 0; k < blocks; k++) host.read(a, off + (long) k * hb + e0, dst, (dstBlock + k) * hb + e0, n);
     }
 
     /** src's blocks [srcBlock, srcBlock + blocks), elements [e0, e0 + n) of each → the array's blocks from offset off. */
     private void write(INDArray a, long off, double[] src, int srcBlock, int blocks, int e0, int n) {
-        boolean dbl = a.dataType() == DataType.DOUBLE;
-        DoublePointer dp = dbl ? new DoublePointer(a.data().addressPointer()) : null;
-        FloatPointer fp = dbl ? null : new FloatPointer(a.data().addressPointer());
         for (int k = 0; k < blocks; k++) {
             int i0 = (srcBlock + k) * hb + e0;
-            long at = off + (long) (srcBlock + k) * hb + e0;
-            if (dbl) {
-                dp.position(at).put(src, i0, n);
-            } else {
-                for (int i = i0; i < i0 + n; i++) staging[i] = (float) src[i];
-                fp.position(at).put(staging, i0, n);
-            }
+            host.write(src, i0, a, off + (long) (srcBlock + k) * hb + e0, n);
         }
     }
 }
