@@ -44,10 +44,24 @@ import java.util.Collection;
  */
 public class ContiguousConvolution extends ConvolutionLayer {
 
+    /**
+     * False when the layer's input is data (MeNet5's first convolution sees the frames): nothing reads the input
+     * gradient then, so the backward pass skips its gemm and col2im (~2 % of a step) and hands back zeros.
+     */
+    private boolean inputGradient = true;
+
     /** For JSON deserialisation only. */
     public ContiguousConvolution() {}
 
     public ContiguousConvolution(ConvolutionLayer.Builder b) { super(b); }
+
+    /** As above; inputGradient = false for a layer on the network's input (see the field). */
+    public ContiguousConvolution(ConvolutionLayer.Builder b, boolean inputGradient) {
+        super(b);
+        this.inputGradient = inputGradient;
+    }
+
+    public boolean isInputGradient() { return inputGradient; }
 
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
@@ -250,13 +264,18 @@ public class ContiguousConvolution extends ConvolutionLayer {
             Nd4j.gemm(im2col2d, delta2d, weightGradView2df, true, true, 1.0, 0.0);
             // patch gradients [B·oH·oW, C·kH·kW] = delta2dᵀ · W2d by one gemm straight into a c-order result: DL4J's
             // w2d.mmul(delta2d) computes the same product and then copies it with a slow strided assign (~7× the gemm)
-            INDArray w2d = weights.reshape('c', oc, ic * kh * kw);
-            INDArray epsCol = Nd4j.createUninitialized(weights.dataType(), new long[]{n, ic * kh * kw}, 'c');
-            Nd4j.gemm(delta2d, w2d, epsCol, true, false, 1.0, 0.0);
-            // c-order NCHW epsilon for the layer below (DL4J hands on a permuted view, slow for BatchNorm's ops)
-            INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsCol.dataType(), new long[]{mb, ic, inH, inW}, 'c');
-            col2im(epsCol, epsNext, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
-            release(epsCol);
+            INDArray epsNext;
+            if (((ContiguousConvolution) lc).inputGradient) {
+                INDArray w2d = weights.reshape('c', oc, ic * kh * kw);
+                INDArray epsCol = Nd4j.createUninitialized(weights.dataType(), new long[]{n, ic * kh * kw}, 'c');
+                Nd4j.gemm(delta2d, w2d, epsCol, true, false, 1.0, 0.0);
+                // c-order NCHW epsilon for the layer below (DL4J hands on a permuted view, slow for BatchNorm's ops)
+                epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsCol.dataType(), new long[]{mb, ic, inH, inW}, 'c');
+                col2im(epsCol, epsNext, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
+                release(epsCol);
+            } else {
+                epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, weights.dataType(), new long[]{mb, ic, inH, inW}, 'c');
+            }
 
             Gradient ret = new DefaultGradient();
             if (lc.hasBias()) {

@@ -53,11 +53,11 @@ public final class MeNet5 {
             x = p + "sum";
             cIn = 1;
         }
-        gb.addLayer(p + "c1", conv(5, 2, 2, cIn, 16 * width), new FramesToImages(IMAGE, IMAGE, cIn), x);
+        gb.addLayer(p + "c1", conv(5, 2, 2, cIn, 16 * width, false), new FramesToImages(IMAGE, IMAGE, cIn), x);
         gb.addLayer(p + "bn1", bn(), p + "c1");
-        gb.addLayer(p + "c2", conv(5, 2, 2, 16 * width, 32 * width), p + "bn1");
+        gb.addLayer(p + "c2", conv(5, 2, 2, 16 * width, 32 * width, true), p + "bn1");
         gb.addLayer(p + "bn2", bn(), p + "c2");
-        gb.addLayer(p + "c3", conv(3, 1, 1, 32 * width, 32 * width), p + "bn2");
+        gb.addLayer(p + "c3", conv(3, 1, 1, 32 * width, 32 * width, true), p + "bn2");
         gb.addLayer(p + "bn3", bn(), p + "c3");
         gb.addLayer(p + "pool", new ContiguousAvgPool(new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2)), p + "bn3");
         gb.addLayer(denseName(output), new DenseLayer.Builder().nIn(9L * 32 * width).nOut(embedding).activation(Activation.IDENTITY).build(), p + "pool");
@@ -78,11 +78,12 @@ public final class MeNet5 {
                 + (9 * c2 * embedding + embedding);
     }
 
-    private static ConvolutionLayer conv(int k, int stride, int pad, int nIn, int nOut) {
+    /** inputGradient: false for the first convolution, whose input is the data (frames, or their channel sum). */
+    private static ConvolutionLayer conv(int k, int stride, int pad, int nIn, int nOut, boolean inputGradient) {
         ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(k, k).stride(stride, stride).padding(pad, pad).nIn(nIn).nOut(nOut)
                 .hasBias(true).activation(Activation.RELU);   // conv → ReLU, then the BN layer
         b.build();                                              // DL4J's validation of kernel/stride/padding
-        return new ContiguousConvolution(b);                    // same layer, ~8× faster forward on CPU
+        return new ContiguousConvolution(b, inputGradient);     // same layer, ~8× faster forward on CPU
     }
 
     private static BatchNormalization bn() {

@@ -163,6 +163,45 @@ class ContiguousConvolutionTest {
                 assertEquals(Float.floatToRawIntBits(z > 0f ? e : 0f), Float.floatToRawIntBits(ConvReluKernels.reluGradient(z, e)), z + " " + e);
     }
 
+    /** A first layer without an input gradient: the same parameter gradients and steps, zeros as its epsilon, kept by JSON. */
+    @Test
+    void firstLayerMaySkipItsInputGradient() {
+        for (DataType dt : new DataType[]{DataType.DOUBLE, DataType.FLOAT}) {
+            ComputationGraph all = graph(true, CacheMode.DEVICE, dt), skip = withoutInputGradient(all);
+            assertFalse(((ContiguousConvolution) skip.getLayer("c1").conf().getLayer()).isInputGradient());
+            MultiDataSet m = data();
+            INDArray x = m.getFeatures(0).castTo(dt), y = m.getLabels(0).castTo(dt);
+            for (ComputationGraph cg : new ComputationGraph[]{all, skip}) {
+                cg.setInputs(x);
+                cg.setLabels(y);
+                cg.computeGradientAndScore();
+            }
+            assertEquals(all.score(), skip.score(), 0.0, dt + " score");
+            assertEquals(all.gradient().gradient(), skip.gradient().gradient(), dt + " parameter gradients");
+            var noWs = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+            INDArray e = Nd4j.rand(dt, all.getLayer("c1").activate(x, true, noWs).shape());
+            skip.getLayer("c1").activate(x, true, noWs);
+            assertNotEquals(0.0, all.getLayer("c1").backpropGradient(e, noWs).getSecond().norm1Number().doubleValue());
+            INDArray eps = skip.getLayer("c1").backpropGradient(e, noWs).getSecond();
+            assertArrayEquals(x.shape(), eps.shape());
+            assertEquals(0.0, eps.norm1Number().doubleValue(), dt + " input epsilon");
+            for (int i = 0; i < 3; i++) {
+                all.fit(new MultiDataSet(x, y));
+                skip.fit(new MultiDataSet(x, y));
+            }
+            assertEquals(all.params(), skip.params(), dt + " parameters after 3 steps");
+        }
+    }
+
+    private static ComputationGraph withoutInputGradient(ComputationGraph cg) {
+        String json = cg.getConfiguration().toJson();
+        assertTrue(json.contains("\"inputGradient\" : true"), "the flag is in the JSON");
+        ComputationGraph back = new ComputationGraph(ComputationGraphConfiguration.fromJson(json.replaceFirst("\"inputGradient\" : true", "\"inputGradient\" : false")));
+        back.init(cg.params().dup(), false);
+        assertTrue(((ContiguousConvolution) back.getLayer("c2").conf().getLayer()).isInputGradient());
+        return back;
+    }
+
     @Test
     void jsonRoundTripKeepsTheFastLayer() {
         ComputationGraph cg = graph(true, CacheMode.DEVICE);

@@ -35,6 +35,9 @@ class MeNet5Test {
         assertEquals(c1, cg.getLayer("enc_seq_c1").numParams());
         assertEquals(c2, cg.getLayer("enc_seq_c2").numParams());
         assertEquals(c3, cg.getLayer("enc_seq_c3").numParams());
+        // the first convolution sees the data: no input gradient; the others hand theirs on
+        for (String c : new String[]{"c1", "c2", "c3"})
+            assertEquals(!c.equals("c1"), ((ContiguousConvolution) cg.getLayer("enc_seq_" + c).conf().getLayer()).isInputGradient(), c);
         assertEquals(fc, cg.getLayer("enc_seq_fc").numParams());
         assertEquals(bn1 + 2 * 32, cg.getLayer("enc_seq_bn1").numParams());   // DL4J also stores running mean/var
         long gru = 2 * 1536 + 512 * 1536 + 2 * 1536;    // W_ih, W_hh, b_ih, b_hh
