@@ -252,9 +252,11 @@ public class ContiguousConvolution extends ConvolutionLayer {
             long oh = p.getFirst().size(2), ow = p.getFirst().size(3), n = mb * oh * ow;
             INDArray im2col2d = p.getSecond();                                                    // [B·oH·oW, C·kH·kW]
             INDArray delta2d;                                                                     // as gemm operand: [oC, B·oH·oW]
+            double[] biasGradient = null;                                                         // from the ReLU pass when fused
             if (fused(weights) && DenseArrays.dense(p.getFirst())) {
                 delta2d = Nd4j.createUninitialized(DataType.FLOAT, new long[]{oc, n}, 'c');
-                ConvReluKernels.backward(p.getFirst(), DenseArrays.dense(epsilon, true), delta2d);
+                biasGradient = new double[(int) oc];
+                ConvReluKernels.backward(p.getFirst(), DenseArrays.dense(epsilon, true), delta2d, biasGradient);
             } else {
                 INDArray delta = lc.getActivationFn().backprop(p.getFirst(), epsilon).getFirst(); // [B, oC, oH, oW]
                 delta2d = delta.permute(1, 0, 2, 3).reshape('c', oc, n);
@@ -279,9 +281,13 @@ public class ContiguousConvolution extends ConvolutionLayer {
 
             Gradient ret = new DefaultGradient();
             if (lc.hasBias()) {
-                INDArray sums = rowSums(delta2d);
-                biasGradView.assign(sums.reshape(biasGradView.shape()));
-                release(sums);
+                if (biasGradient != null) {
+                    biasGradView.assign(Nd4j.createFromArray(biasGradient).castTo(biasGradView.dataType()).reshape(biasGradView.shape()));
+                } else {
+                    INDArray sums = rowSums(delta2d);
+                    biasGradView.assign(sums.reshape(biasGradView.shape()));
+                    release(sums);
+                }
                 ret.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
             }
             release(delta2d);

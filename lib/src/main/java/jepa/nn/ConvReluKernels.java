@@ -47,12 +47,18 @@ final class ConvReluKernels {
         });
     }
 
-    /** cm [C, B·P] (channel-major) = ReLU'(pre) ⊙ eps, where pre and eps are NCHW [B, C, P]. */
-    static void backward(INDArray pre, INDArray eps, INDArray cm) {
+    /**
+     * cm [C, B·P] (channel-major) = ReLU'(pre) ⊙ eps, where pre and eps are NCHW [B, C, P]; and the sum of each
+     * channel's row (the bias gradient) → channelSums[C], in double, summed per block of images and then over the
+     * blocks in order (the same for any thread count). A separate pass (a gemv) re-read cm for these: ~1.5 % of a step.
+     */
+    static void backward(INDArray pre, INDArray eps, INDArray cm, double[] channelSums) {
         int mb = (int) pre.size(0), c = (int) pre.size(1), p = (int) (pre.length() / pre.size(0) / c);
         check(cm, pre, eps);
+        if (channelSums.length != c) throw new IllegalArgumentException("channelSums needs " + c + " entries, got " + channelSums.length);
         FloatPointer sPre = pointer(pre), sEps = pointer(eps), dCm = pointer(cm);
         long bp = (long) mb * p;
+        double[] partial = new double[blocks(mb) * c];
         ParallelLoops.forRange(blocks(mb), (from, to) -> {
             float[] z = new float[BLOCK * c * p], e = new float[BLOCK * c * p], d = new float[BLOCK * p];
             FloatPointer sp = new FloatPointer(sPre), se = new FloatPointer(sEps), dc = new FloatPointer(dCm);
@@ -65,10 +71,28 @@ final class ConvReluKernels {
                         int o = (i * c + ch) * p, q0 = i * p;
                         for (int q = 0; q < p; q++) d[q0 + q] = reluGradient(z[o + q], e[o + q]);
                     }
+                    partial[blk * c + ch] = sum(d, nb * p);
                     dc.position(ch * bp + (long) b0 * p).put(d, 0, nb * p);
                 }
             }
         });
+        java.util.Arrays.fill(channelSums, 0.0);
+        for (int blk = 0; blk < blocks(mb); blk++)
+            for (int ch = 0; ch < c; ch++) channelSums[ch] += partial[blk * c + ch];
+    }
+
+    /** d[0] + … + d[n−1] in double, four partial sums (one chain of dependent adds ran at a quarter of the speed). */
+    private static double sum(float[] d, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int q = 0;
+        for (; q + 3 < n; q += 4) {
+            s0 += d[q];
+            s1 += d[q + 1];
+            s2 += d[q + 2];
+            s3 += d[q + 3];
+        }
+        for (; q < n; q++) s0 += d[q];
+        return (s0 + s1) + (s2 + s3);
     }
 
     /**

@@ -163,6 +163,36 @@ class ContiguousConvolutionTest {
                 assertEquals(Float.floatToRawIntBits(z > 0f ? e : 0f), Float.floatToRawIntBits(ConvReluKernels.reluGradient(z, e)), z + " " + e);
     }
 
+    /** The fused ReLU-gradient pass: its bias gradient is the rows' sum of its output, the same on 1 and 3 threads. */
+    @Test
+    void reluGradientPassSumsTheBiasGradient() {
+        int b = 19, c = 5, p = 7 * 7;                                   // 19 images: two full blocks of 8 and a partial one
+        Nd4j.getRandom().setSeed(9);
+        INDArray pre = Nd4j.randn(DataType.FLOAT, b, c, 7, 7), eps = Nd4j.randn(DataType.FLOAT, b, c, 7, 7);
+        INDArray[] cm = new INDArray[2];
+        double[][] sums = new double[2][c];
+        int before = NativeThreads.get();
+        try {
+            for (int k = 0; k < 2; k++) {
+                NativeThreads.set(k == 0 ? 1 : 3);
+                cm[k] = Nd4j.create(DataType.FLOAT, c, (long) b * p);
+                ConvReluKernels.backward(pre, eps, cm[k], sums[k]);
+            }
+        } finally {
+            NativeThreads.set(before);
+        }
+        assertEquals(cm[0], cm[1]);
+        assertArrayEquals(sums[0], sums[1], 0.0, "bit-identical on 1 and 3 threads");
+        double[][] rows = cm[0].toDoubleMatrix();
+        for (int ch = 0; ch < c; ch++) {
+            double want = 0;
+            for (double v : rows[ch]) want += v;
+            assertEquals(want, sums[0][ch], 1e-12 * Math.max(1, Math.abs(want)), "channel " + ch);
+        }
+        INDArray mask = pre.gt(0).castTo(DataType.FLOAT);
+        assertEquals(eps.mul(mask).permute(1, 0, 2, 3).dup('c').reshape(c, (long) b * p), cm[0]);
+    }
+
     /** A first layer without an input gradient: the same parameter gradients and steps, zeros as its epsilon, kept by JSON. */
     @Test
     void firstLayerMaySkipItsInputGradient() {

@@ -20,7 +20,7 @@ class ConvReluBench {
                 long t0 = mx.getCurrentThreadCpuTime();
                 ConvReluKernels.forward(rows, bias, pre, act);
                 long t1 = mx.getCurrentThreadCpuTime();
-                ConvReluKernels.backward(pre, act, back);
+                ConvReluKernels.backward(pre, act, back, new double[(int) pre.size(1)]);
                 f[r] = (t1 - t0) / 1e6; b[r] = (mx.getCurrentThreadCpuTime() - t1) / 1e6;
             }
             double[] cp = new double[9], rl = new double[9];
