@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
 import org.nd4j.linalg.activations.Activation;
 
 /**
@@ -25,7 +24,9 @@ import org.nd4j.linalg.activations.Activation;
  * batch variance where PyTorch uses the unbiased one: a factor n/(n−1) with n = T·B·H·W ≥ 17·49, negligible.
  * <p>
  * The convolutions are {@link ContiguousConvolution}s: DL4J's layer without its strided copies (same parameters and
- * results, 2–3× faster training steps on CPU); the BatchNorms are {@link FastBatchNorm}s (DL4J's layer, Java passes).
+ * results, 2–3× faster training steps on CPU); the BatchNorms are {@link FastBatchNorm}s (DL4J's layer, Java passes);
+ * the dense layer is a {@link ContiguousDense} and the step back to [B, D, T] an {@link ImagesToFrames} (DL4J's
+ * DenseLayer and FeedForwardToRnnPreProcessor without their single-threaded glue).
  */
 public final class MeNet5 {
     public static final int IMAGE = 28;
@@ -60,9 +61,9 @@ public final class MeNet5 {
         gb.addLayer(p + "c3", conv(3, 1, 1, 32 * width, 32 * width, true), p + "bn2");
         gb.addLayer(p + "bn3", bn(), p + "c3");
         gb.addLayer(p + "pool", new ContiguousAvgPool(new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2)), p + "bn3");
-        gb.addLayer(denseName(output), new DenseLayer.Builder().nIn(9L * 32 * width).nOut(embedding).activation(Activation.IDENTITY).build(), p + "pool");
+        gb.addLayer(denseName(output), new ContiguousDense(new DenseLayer.Builder().nIn(9L * 32 * width).nOut(embedding).activation(Activation.IDENTITY)), p + "pool");
         // [T·B, D] back to [B, D, T] (DL4J orders the images time-major, row t·B + b); PreprocessorVertex passes B
-        gb.addVertex(output, new PreprocessorVertex(new FeedForwardToRnnPreProcessor()), denseName(output));
+        gb.addVertex(output, new PreprocessorVertex(new ImagesToFrames()), denseName(output));
         return output;
     }
 

@@ -72,6 +72,8 @@ class FastPathEquivalenceTest {
                 .replace(jepa.nn.ContiguousAvgPool.class.getName(), "org.deeplearning4j.nn.conf.layers.SubsamplingLayer")
                 .replace(jepa.nn.FeatureConcat.class.getName(), "org.deeplearning4j.nn.conf.graph.MergeVertex")
                 .replace(jepa.nn.FramesToImages.class.getName(), "org.deeplearning4j.nn.conf.preprocessor.RnnToCnnPreProcessor")
+                .replace(jepa.nn.ContiguousDense.class.getName(), "org.deeplearning4j.nn.conf.layers.DenseLayer")
+                .replace(jepa.nn.ImagesToFrames.class.getName(), "org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor")
                 .replace("\"" + jepa.nn.Gru.class.getName() + "\"", "\"" + StockGru.class.getName() + "\"")
                 .replace("\"" + VicregLoss.class.getName() + "\"", "\"" + StockVicregLoss.class.getName() + "\"")
                 .replace("\"DEVICE\"", "\"NONE\"");
@@ -81,6 +83,9 @@ class FastPathEquivalenceTest {
         assertEquals(CacheMode.NONE, cg.getConfiguration().getCacheMode());
         assertFalse(cg.getLayer("enc_seq_c2") instanceof ContiguousConvolution.Runtime);
         assertFalse(cg.getLayer("enc_seq_bn2") instanceof FastBatchNorm.Runtime);
+        assertEquals(org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class, cg.getLayer("enc_seq_fc").getClass());
+        assertEquals(org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor.class, ((org.deeplearning4j.nn.conf.graph.PreprocessorVertex)
+                cg.getConfiguration().getVertices().get(JepaNetwork.ENC_SEQ)).getPreProcessor().getClass());
         assertInstanceOf(jepa.nn.ExactGradientVertex.class, cg.getVertex(JepaNetwork.ROLLOUT));
         assertEquals(org.deeplearning4j.nn.graph.vertex.impl.MergeVertex.class, cg.getVertex(JepaNetwork.ROLLOUT_ENC).getClass());
         assertEquals(org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer.class, cg.getLayer(JepaNetwork.LOSS).getClass());
@@ -99,6 +104,7 @@ class FastPathEquivalenceTest {
         ComputationGraph fast = m.build(p, 1, cfg.train(), 10).graph();
         assertInstanceOf(ContiguousConvolution.Runtime.class, fast.getLayer("enc_seq_c2"));
         assertInstanceOf(FastBatchNorm.Runtime.class, fast.getLayer("enc_seq_bn2"));
+        assertInstanceOf(jepa.nn.ContiguousDense.Runtime.class, fast.getLayer("enc_seq_fc"));
         assertInstanceOf(jepa.nn.GruRuntime.class, fast.getVertex(JepaNetwork.ROLLOUT));
         assertInstanceOf(VicregLossRuntime.class, fast.getLayer(JepaNetwork.LOSS));
         ComputationGraph stock = stock(fast, p.seed());
