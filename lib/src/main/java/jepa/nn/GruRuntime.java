@@ -37,6 +37,7 @@ public final class GruRuntime extends SameDiffGraphVertex {
     private INDArray dh0, carry;           // [H, B]
     private Layer[] state;
     private GruGates gates;
+    private INDArray catA, catH, catD;     // [A | H | 3H, S·B]: a [S, rows, B] buffer's steps side by side (weight gradients)
     private INDArray forwardZ, forwardA;   // the inputs whose forward pass the buffers hold
 
     public GruRuntime(Gru config, ComputationGraph graph, String name, int index, INDArray paramsView, boolean initParams,
@@ -93,6 +94,9 @@ public final class GruRuntime extends SameDiffGraphVertex {
         dh0 = fresh(dt, hidden, b);
         carry = fresh(dt, hidden, b);
         gates = new GruGates(hidden, (int) b);
+        catA = fresh(dt, actionDim, steps * b);
+        catH = fresh(dt, hidden, steps * b);
+        catD = fresh(dt, 3L * hidden, steps * b);
         state = new Layer[layers];
         for (int l = 0; l < layers; l++) state[l] = new Layer(dt, hidden, steps, b);
         long hb = hidden * b;
@@ -180,12 +184,32 @@ public final class GruRuntime extends SameDiffGraphVertex {
             Nd4j.gemm(wi, s.dgiS[t], s.dx[t], false, false, 1.0, 0.0);            // dL/dx_t = Wi·dgi
         }
         dh0.addi(carry);
-        INDArray dwi = gradTable.get("Wi" + l), dwh = gradTable.get("Wh" + l);
-        for (int t = 0; t < steps; t++) {
-            Nd4j.gemm(s.x[t], s.dgiS[t], dwi, false, true, 1.0, t == 0 ? 0.0 : 1.0);
-            Nd4j.gemm(s.hPrev[t], s.dghS[t], dwh, false, true, 1.0, t == 0 ? 0.0 : 1.0);
-        }
+        // dW = Σ_t x_t·dg_tᵀ as one gemm over the steps side by side ([rows, S·B]): 16 gemms with K = B ran at half speed
+        if (l == 0) weightGradient(actions, 0, catA, s.dgi, gradTable.get("Wi0"));
+        else weightGradient(state[l - 1].hs, 1, catH, s.dgi, gradTable.get("Wi" + l));   // x_t is the lower layer's h_{t+1}
+        weightGradient(s.hs, 0, catH, s.dgh, gradTable.get("Wh" + l));
         gradTable.get("bi" + l).assign(Nd4j.createFromArray(dbi).castTo(type).reshape(1, 3L * hidden));
         gradTable.get("bh" + l).assign(Nd4j.createFromArray(dbh).castTo(type).reshape(1, 3L * hidden));
+    }
+
+    /** dw = Σ_t x_t·d_tᵀ over the steps, x_t = step (first + t) of xs [·, rows, B] (via x), d_t = step t of ds [S, 3H, B]. */
+    private void weightGradient(INDArray xs, int first, INDArray x, INDArray ds, INDArray dw) {
+        sideBySide(xs, first, x);
+        sideBySide(ds, 0, catD);
+        Nd4j.gemm(x, catD, dw, false, true, 1.0, 0.0);
+    }
+
+    /** dst [rows, S·B] ← steps first … first+S−1 of src [·, rows, B] side by side (both dense c-order, same type). */
+    private void sideBySide(INDArray src, int first, INDArray dst) {
+        int rows = (int) dst.size(0), b = (int) batch, s = steps;
+        long bytes = (long) b * src.data().getElementSize();
+        ParallelLoops.forRange(rows, (from, to) -> {
+            org.bytedeco.javacpp.BytePointer in = new org.bytedeco.javacpp.BytePointer(src.data().addressPointer());
+            org.bytedeco.javacpp.BytePointer out = new org.bytedeco.javacpp.BytePointer(dst.data().addressPointer());
+            for (int r = from; r < to; r++)
+                for (int t = 0; t < s; t++)
+                    org.bytedeco.javacpp.Pointer.memcpy(out.position(((long) r * s + t) * bytes),
+                            in.position((((long) first + t) * rows + r) * bytes), bytes);
+        });
     }
 }
