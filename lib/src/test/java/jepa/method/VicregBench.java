@@ -32,10 +32,12 @@ class VicregBench {
             return;
         }
         for (int i = 0; i < Integer.getInteger("vicreg.bench.steps", 12); i++) {
+            String ab = System.getProperty("vicreg.bench.ab");      // paired A/B: a boolean property, true on even steps
+            if (ab != null) System.setProperty(ab, String.valueOf(i % 2 == 0));
             long t0 = System.nanoTime();
             cg.fit(mds);
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("vicreg bench B=%d w=%d D=%d step %d: %.3f s/step, %.1f seq/s, loss %.4f, RSS %.0f MB%n", b, w, d, i, s, b / s, cg.score(), RssmBench.rssMb());
+            System.out.printf((ab == null ? "" : ab + "=" + (i % 2 == 0) + " ") + "vicreg bench B=%d w=%d D=%d step %d: %.3f s/step, %.1f seq/s, loss %.4f, RSS %.0f MB%n", b, w, d, i, s, b / s, cg.score(), RssmBench.rssMb());
         }
     }
 }
