@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -106,7 +105,7 @@ public final class JepaNetwork {
         // feedForward(.., layerTillIndex, ..) takes a position in cg.getLayers(): stop at the encoder's dense layer
         int fc = java.util.Arrays.asList(cg.getLayers()).indexOf(cg.getLayer(MeNet5.denseName(ENC_SEQ)));
         INDArray flat = keep(cg.feedForward(new INDArray[]{frames, noActions}, fc, false), MeNet5.denseName(ENC_SEQ), frames, noActions);
-        return new FeedForwardToRnnPreProcessor().preProcess(flat, (int) frames.size(0), LayerWorkspaceMgr.noWorkspaces());
+        return new jepa.nn.ImagesToFrames().preProcess(flat, (int) frames.size(0), LayerWorkspaceMgr.noWorkspaces());
     }
 
     /** Inference: the encoder output of frame 1, [B, D]. */
