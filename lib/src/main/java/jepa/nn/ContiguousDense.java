@@ -16,8 +16,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collection;
 
 /**
@@ -49,19 +47,7 @@ public class ContiguousDense extends DenseLayer {
     public ContiguousDense(DenseLayer.Builder b) { this(b.build()); }
 
     /** A copy of a built DenseLayer's configuration (every field, as DL4J's own clone would copy it). */
-    public ContiguousDense(DenseLayer built) {
-        for (Class<?> c = DenseLayer.class; c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers())) continue;
-                try {
-                    f.setAccessible(true);
-                    f.set(this, f.get(built));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot copy DenseLayer field " + f.getName(), e);
-                }
-            }
-        }
-    }
+    public ContiguousDense(DenseLayer built) { LayerRuntimes.copyConfig(DenseLayer.class, built, this); }
 
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,

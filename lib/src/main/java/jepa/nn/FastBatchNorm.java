@@ -17,8 +17,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.Collection;
 
@@ -44,20 +42,7 @@ public class FastBatchNorm extends BatchNormalization {
     public FastBatchNorm() {}
 
     /** The layer DL4J's builder describes (its constructor from a Builder is private: every field is copied). */
-    public FastBatchNorm(BatchNormalization.Builder b) {
-        BatchNormalization stock = b.build();
-        for (Class<?> c = BatchNormalization.class; c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers())) continue;
-                try {
-                    f.setAccessible(true);
-                    f.set(this, f.get(stock));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot copy BatchNormalization field " + f, e);
-                }
-            }
-        }
-    }
+    public FastBatchNorm(BatchNormalization.Builder b) { LayerRuntimes.copyConfig(BatchNormalization.class, b.build(), this); }
 
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,

@@ -56,9 +56,10 @@ public class FramesToImages extends RnnToCnnPreProcessor {
 
     /**
      * Between sequences s [B, F, T] (c-order) and images m [T·B, F] (c-order, row t·B + b): toImages: m ← s, else
-     * s ← m. Per sequence b, one block of F·T values is read and written.
+     * s ← m. Per sequence b, one block of F·T values is read and written, by one thread. ({@link ImagesToFrames} too.)
      */
-    private static void transpose(INDArray from, INDArray to, int b, int f, int t, boolean toImages) {
+    static void transpose(INDArray from, INDArray to, int b, int f, int t, boolean toImages) {
+        if (!DenseArrays.dense(to)) throw new IllegalStateException("target must be a fresh c-order array: " + to.shapeInfoToString());
         long rows = (long) b * f;   // from one frame's image of a sequence to the next frame's, in values
         FloatPointer src0 = new FloatPointer(from.data().addressPointer()), dst0 = new FloatPointer(to.data().addressPointer());
         ParallelLoops.forRange(b, (lo, hi) -> {

@@ -1,6 +1,5 @@
 package jepa.nn;
 
-import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -36,7 +35,7 @@ public class ImagesToFrames extends FeedForwardToRnnPreProcessor {
             return super.preProcess(input, miniBatchSize, workspaceMgr);
         int b = miniBatchSize, t = (int) (input.size(0) / b), f = (int) input.size(1);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{b, f, t}, 'c');
-        transpose(input, out, b, f, t, true);
+        FramesToImages.transpose(input, out, b, f, t, false);   // rows → sequences
         return out;
     }
 
@@ -45,33 +44,8 @@ public class ImagesToFrames extends FeedForwardToRnnPreProcessor {
         if (!fast(output, 3) || output.size(0) != miniBatchSize) return super.backprop(output, miniBatchSize, workspaceMgr);
         int b = miniBatchSize, f = (int) output.size(1), t = (int) output.size(2);
         INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, new long[]{(long) t * b, f}, 'c');
-        transpose(output, eps, b, f, t, false);
+        FramesToImages.transpose(output, eps, b, f, t, true);   // sequences → rows
         return eps;
-    }
-
-    /**
-     * Between rows m [T·B, F] (c-order, row t·B + b) and sequences s [B, F, T] (c-order): toFrames: s ← m, else
-     * m ← s. Per sequence b, one block of F·T values is read and written, by one thread.
-     */
-    private static void transpose(INDArray from, INDArray to, int b, int f, int t, boolean toFrames) {
-        if (!DenseArrays.dense(to)) throw new IllegalStateException("target must be a fresh c-order array: " + to.shapeInfoToString());
-        long frame = (long) b * f;   // from one frame's row of a sequence to the next frame's, in values
-        FloatPointer src0 = new FloatPointer(from.data().addressPointer()), dst0 = new FloatPointer(to.data().addressPointer());
-        ParallelLoops.forRange(b, (lo, hi) -> {
-            float[] rows = new float[f * t], seq = new float[f * t];
-            FloatPointer src = new FloatPointer(src0), dst = new FloatPointer(dst0);   // own positions per thread
-            for (int s = lo; s < hi; s++) {
-                if (toFrames) {
-                    for (int k = 0; k < t; k++) src.position(k * frame + (long) s * f).get(rows, k * f, f);
-                    for (int j = 0; j < f; j++) for (int k = 0; k < t; k++) seq[j * t + k] = rows[k * f + j];
-                    dst.position((long) s * f * t).put(seq, 0, f * t);
-                } else {
-                    src.position((long) s * f * t).get(seq, 0, f * t);
-                    for (int k = 0; k < t; k++) for (int j = 0; j < f; j++) rows[k * f + j] = seq[j * t + k];
-                    for (int k = 0; k < t; k++) dst.position(k * frame + (long) s * f).put(rows, k * f, f);
-                }
-            }
-        });
     }
 
     /** DL4J's clone builds a FeedForwardToRnnPreProcessor: a cloned graph configuration would lose this class. */
