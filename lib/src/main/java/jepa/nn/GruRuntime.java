@@ -1,5 +1,7 @@
 package jepa.nn;
 
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -204,11 +206,11 @@ public final class GruRuntime extends SameDiffGraphVertex {
         int rows = (int) dst.size(0), b = (int) batch, s = steps;
         long bytes = (long) b * src.data().getElementSize();
         ParallelLoops.forRange(rows, (from, to) -> {
-            org.bytedeco.javacpp.BytePointer in = new org.bytedeco.javacpp.BytePointer(src.data().addressPointer());
-            org.bytedeco.javacpp.BytePointer out = new org.bytedeco.javacpp.BytePointer(dst.data().addressPointer());
+            BytePointer in = new BytePointer(src.data().addressPointer());
+            BytePointer out = new BytePointer(dst.data().addressPointer());
             for (int r = from; r < to; r++)
                 for (int t = 0; t < s; t++)
-                    org.bytedeco.javacpp.Pointer.memcpy(out.position(((long) r * s + t) * bytes),
+                    Pointer.memcpy(out.position(((long) r * s + t) * bytes),
                             in.position((((long) first + t) * rows + r) * bytes), bytes);
         });
     }
