@@ -77,8 +77,6 @@ public class ContiguousConvolution extends ConvolutionLayer {
     /** The runtime layer: only preOutput differs from DL4J's. */
     public static class Runtime extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
 
-        private INDArray ones;                 // [n, 1], for the bias gradient
-
         public Runtime(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }
 
         /**
@@ -87,19 +85,6 @@ public class ContiguousConvolution extends ConvolutionLayer {
          */
         private static void release(INDArray a) {
             if (a != null && a.closeable()) a.close();
-        }
-
-        /** Row sums of a c-order [r, n] matrix as one gemv with a ones vector (libnd4j's sum along rows took ~8× longer). */
-        private INDArray rowSums(INDArray m) {
-            long n = m.size(1);
-            if (ones == null || ones.length() != n || ones.dataType() != m.dataType()) {
-                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                    ones = Nd4j.ones(m.dataType(), n, 1);
-                }
-            }
-            INDArray sums = Nd4j.createUninitialized(m.dataType(), new long[]{m.size(0), 1}, 'f');
-            Nd4j.gemm(m, ones, sums, false, false, 1.0, 0.0);
-            return sums;
         }
 
         /** float, plain ReLU, DL4J's layout: the gemm into a channel-major result, then bias + ReLU in one pass ({@link ConvReluKernels}). */
@@ -283,10 +268,8 @@ public class ContiguousConvolution extends ConvolutionLayer {
             if (lc.hasBias()) {
                 if (biasGradient != null) {
                     biasGradView.assign(Nd4j.createFromArray(biasGradient).castTo(biasGradView.dataType()).reshape(biasGradView.shape()));
-                } else {
-                    INDArray sums = rowSums(delta2d);
-                    biasGradView.assign(sums.reshape(biasGradView.shape()));
-                    release(sums);
+                } else {                                                                          // DL4J's row sum
+                    biasGradView.assign(delta2d.sum(1).reshape(biasGradView.shape()));
                 }
                 ret.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
             }
