@@ -2,6 +2,7 @@ package jepa.method;
 
 import jepa.nn.HostCopy;
 import jepa.nn.ParallelLoops;
+import jepa.nn.Sgemm;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -103,7 +104,7 @@ public class InfoNceLossRuntime extends LossRuntime {
             host.write(f, rows);
             for (int p = 0; p < np; p++) {
                 INDArray fp = frame(rows, p);
-                Nd4j.gemm(fp, fp, frame(sim, p), false, true, 1.0, 0.0);
+                Sgemm.gemm(fp, fp, frame(sim, p), false, true, 1.0, 0.0);
             }
             host.read(sim, s);
         }
@@ -149,7 +150,7 @@ public class InfoNceLossRuntime extends LossRuntime {
                 }
             });
             host.write(w, sim);
-            for (int p = 0; p < np; p++) Nd4j.gemm(frame(sim, p), frame(rows, p), frame(grad, p), false, false, 1.0, 0.0);
+            for (int p = 0; p < np; p++) Sgemm.gemm(frame(sim, p), frame(rows, p), frame(grad, p), false, false, 1.0, 0.0);
             host.read(grad, g);
             if (normalise) {
                 ParallelLoops.forRange(np * m, (from, to) -> {

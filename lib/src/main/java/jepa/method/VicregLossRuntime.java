@@ -2,6 +2,7 @@ package jepa.method;
 
 import jepa.nn.HostCopy;
 import jepa.nn.ParallelLoops;
+import jepa.nn.Sgemm;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -156,7 +157,7 @@ public class VicregLossRuntime extends LossRuntime {
         double offDiagonal() {
             for (int f = 0; f < nf; f++) {
                 INDArray cf = frame(enc, f);
-                Nd4j.gemm(cf, cf, frame(gram, f), false, true, 1.0, 0.0);
+                Sgemm.gemm(cf, cf, frame(gram, f), false, true, 1.0, 0.0);
             }
             host.read(gram, gg);
             double all = 0, diag = 0;
@@ -182,7 +183,7 @@ public class VicregLossRuntime extends LossRuntime {
                 }
             });
             host.write(g, grad);
-            for (int f = 0; f < nf; f++) Nd4j.gemm(frame(gram, f), frame(enc, f), frame(grad, f), false, false, k / (n - 1), 1.0);
+            for (int f = 0; f < nf; f++) Sgemm.gemm(frame(gram, f), frame(enc, f), frame(grad, f), false, false, k / (n - 1), 1.0);
             host.read(grad, g);
             ParallelLoops.forRange(n, (from, to) -> {
                 for (int b = from; b < to; b++) {

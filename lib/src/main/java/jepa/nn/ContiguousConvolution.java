@@ -133,7 +133,7 @@ public class ContiguousConvolution extends ConvolutionLayer {
             INDArray im2col2d = patches.reshape('c', mb * p, kk);
             // [B·P, kk]·[kk, oC] into an f-order result = channel-major [oC, B·P]
             INDArray cm = Nd4j.createUninitialized(DataType.FLOAT, new long[]{mb * p, oc}, 'f');
-            Nd4j.gemm(im2col2d, weights.reshape('c', oc, kk), cm, false, true, 1.0, 0.0);
+            Sgemm.gemm(im2col2d, weights.reshape('c', oc, kk), cm, false, true, 1.0, 0.0);
             INDArray pre = cache ? uninitialized(true, workspaceMgr, DataType.FLOAT, mb, oc, oh, ow) : null;
             INDArray act = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{mb, oc, oh, ow}, 'c');
             ConvReluKernels.forward(cm, bias, pre, act);
@@ -248,14 +248,14 @@ public class ContiguousConvolution extends ConvolutionLayer {
             }
 
             // weight gradient: DL4J's own gemm
-            Nd4j.gemm(im2col2d, delta2d, weightGradView2df, true, true, 1.0, 0.0);
+            Sgemm.gemm(im2col2d, delta2d, weightGradView2df, true, true, 1.0, 0.0);
             // patch gradients [B·oH·oW, C·kH·kW] = delta2dᵀ · W2d by one gemm straight into a c-order result: DL4J's
             // w2d.mmul(delta2d) computes the same product and then copies it with a slow strided assign (~7× the gemm)
             INDArray epsNext;
             if (((ContiguousConvolution) lc).inputGradient) {
                 INDArray w2d = weights.reshape('c', oc, ic * kh * kw);
                 INDArray epsCol = Nd4j.createUninitialized(weights.dataType(), new long[]{n, ic * kh * kw}, 'c');
-                Nd4j.gemm(delta2d, w2d, epsCol, true, false, 1.0, 0.0);
+                Sgemm.gemm(delta2d, w2d, epsCol, true, false, 1.0, 0.0);
                 // c-order NCHW epsilon for the layer below (DL4J hands on a permuted view, slow for BatchNorm's ops)
                 epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsCol.dataType(), new long[]{mb, ic, inH, inW}, 'c');
                 col2im(epsCol, epsNext, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);

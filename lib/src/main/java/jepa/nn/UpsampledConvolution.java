@@ -187,7 +187,7 @@ public class UpsampledConvolution extends ConvolutionLayer {
             INDArray weightGradView = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
             foldKernelGradient(dwPhase, weightGradView);
             INDArray epsCol = Nd4j.createUninitialized(weights.dataType(), new long[]{n * h * w, ic * kl * kl}, 'c');
-            Nd4j.gemm(dz, phaseKernel(weights), epsCol, false, true, 1.0, 0.0);
+            Sgemm.gemm(dz, phaseKernel(weights), epsCol, false, true, 1.0, 0.0);
             INDArray epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsCol.dataType(), new long[]{n, ic, h, w}, 'c');
             ContiguousConvolution.Runtime.col2im(epsCol, epsNext, kl, kl, 1, 1, pad, pad, (int) h, (int) w);
             Gradient ret = new DefaultGradient();

@@ -5,7 +5,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Not a test (no assertions): GFLOP/s of ND4J's sgemm on MeNet5's conv shapes at w = 2, 1088 images (-Dtest=GemmBench). */
+/**
+ * Not a test (no assertions): GFLOP/s of sgemm on MeNet5's conv shapes at w = 2, 1088 images, and the GRU's step
+ * gemm, through Nd4j.gemm and through {@link Sgemm} (the same OpenBLAS without libnd4j's matmul op), -Dtest=GemmBench.
+ */
 class GemmBench {
     @Test
     void gflops() {
@@ -14,18 +17,25 @@ class GemmBench {
         for (int i = 0; i < shapes.length; i++) {
             long m = shapes[i][0], k = shapes[i][1], n = shapes[i][2];
             INDArray a = Nd4j.rand(DataType.FLOAT, m, k), b = Nd4j.rand(DataType.FLOAT, k, n), c = Nd4j.create(DataType.FLOAT, new long[]{m, n}, 'f');
-            double[] t = new double[7];
-            for (int r = 0; r < t.length; r++) {
+            int reps = m * k * n > 1e8 ? 7 : 51;
+            double[] t = new double[reps], direct = new double[reps];
+            for (int r = 0; r < reps; r++) {
                 long t0 = System.nanoTime();
                 Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
-                t[r] = (System.nanoTime() - t0) / 1e9;
+                long t1 = System.nanoTime();
+                Sgemm.gemm(a, b, c, false, false, 1.0, 0.0);
+                direct[r] = (System.nanoTime() - t1) / 1e9;
+                t[r] = (t1 - t0) / 1e9;
             }
             java.util.Arrays.sort(t);
+            java.util.Arrays.sort(direct);
             if (i == 0) try {
                 for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps")))
                     if (l.contains("blas") || l.contains("mkl")) { System.out.println("gemm bench lib " + l.substring(l.lastIndexOf(' ') + 1)); }
             } catch (java.io.IOException e) { throw new java.io.UncheckedIOException(e); }
-            System.out.printf("gemm bench %-26s %6.1f ms %6.1f GFLOP/s (threads %d)%n", names[i], t[3] * 1e3, 2.0 * m * k * n / t[3] / 1e9, Nd4j.getEnvironment().maxThreads());
+            double nd4j = t[reps / 2], sgemm = direct[reps / 2];
+            System.out.printf("gemm bench %-26s Nd4j.gemm %6.2f ms %6.1f GFLOP/s, Sgemm %6.2f ms %6.1f GFLOP/s (threads %d)%n", names[i],
+                    nd4j * 1e3, 2.0 * m * k * n / nd4j / 1e9, sgemm * 1e3, 2.0 * m * k * n / sgemm / 1e9, Nd4j.getEnvironment().maxThreads());
         }
     }
 }
