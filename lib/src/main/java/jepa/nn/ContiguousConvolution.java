@@ -247,7 +247,7 @@ public class ContiguousConvolution extends ConvolutionLayer {
                 delta2d = delta.permute(1, 0, 2, 3).reshape('c', oc, n);
             }
 
-            // weight gradient: DL4J's own gemm
+            // weight gradient: the stock layer's gemm (same operands)
             Sgemm.gemm(im2col2d, delta2d, weightGradView2df, true, true, 1.0, 0.0);
             // patch gradients [B·oH·oW, C·kH·kW] = delta2dᵀ · W2d by one gemm straight into a c-order result: DL4J's
             // w2d.mmul(delta2d) computes the same product and then copies it with a slow strided assign (~7× the gemm)

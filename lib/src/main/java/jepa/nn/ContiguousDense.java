@@ -84,7 +84,7 @@ public class ContiguousDense extends DenseLayer {
             int n = (int) input.size(0), nOut = b.length;
             INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{n, nOut}, 'c');
             fillRows(z, b, n);
-            Sgemm.gemm(input, w, z, false, false, 1.0, 1.0);                           // z = x·W + (rows of b)
+            Sgemm.gemm(input, w, z, false, false, 1.0, 1.0);                          // z = x·W + (rows of b)
             return z;
         }
 
@@ -100,9 +100,9 @@ public class ContiguousDense extends DenseLayer {
             ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);     // DL4J's keys and order: b, W
             INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
             INDArray epsIn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, new long[]{input.size(0), w.size(0)}, 'c');
-            Sgemm.gemm(eps, w, epsIn, false, true, 1.0, 0.0);                            // ε·Wᵀ
+            Sgemm.gemm(eps, w, epsIn, false, true, 1.0, 0.0);                           // ε·Wᵀ
             INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);    // 'f' [nIn, nOut]
-            Sgemm.gemm(input, eps, weightGrad, true, false, 1.0, 0.0);                   // xᵀ·ε
+            Sgemm.gemm(input, eps, weightGrad, true, false, 1.0, 0.0);                  // xᵀ·ε
             ret.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
             weightNoiseParams.clear();
             return new Pair<>(ret, backpropDropOutIfPresent(epsIn));

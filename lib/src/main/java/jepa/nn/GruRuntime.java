@@ -137,8 +137,8 @@ public final class GruRuntime extends SameDiffGraphVertex {
             INDArray wi = p("Wi" + l), wh = p("Wh" + l);
             double[] bi = p("bi" + l).toDoubleVector(), bh = p("bh" + l).toDoubleVector();
             for (int t = 0; t < steps; t++) {
-                Sgemm.gemm(wi, s.x[t], s.gi[t], true, false, 1.0, 0.0);          // Wiᵀ·xᵀ
-                Sgemm.gemm(wh, s.hPrev[t], s.ghs[t], true, false, 1.0, 0.0);     // Whᵀ·hᵀ
+                Sgemm.gemm(wi, s.x[t], s.gi[t], true, false, 1.0, 0.0);         // Wiᵀ·xᵀ
+                Sgemm.gemm(wh, s.hPrev[t], s.ghs[t], true, false, 1.0, 0.0);    // Whᵀ·hᵀ
                 gates.forward(s.g, 3 * hb * t, s.gh, 3 * hb * t, s.hs, hb * t, hb * (t + 1), bi, bh);
             }
         }
@@ -182,8 +182,8 @@ public final class GruRuntime extends SameDiffGraphVertex {
         for (int t = steps - 1; t >= 0; t--) {
             gates.backward(s.eps, s.epsBase + hb * t, carry, t < steps - 1, s.g, 3 * hb * t, s.gh, 3 * hb * t,
                     s.hs, hb * t, s.dgi, s.dgh, 3 * hb * t, dbi, dbh);
-            Sgemm.gemm(wh, s.dghS[t], carry, false, false, 1.0, 1.0);              // dL/dh_t = dL/dh' ⊙ u + Wh·dgh
-            Sgemm.gemm(wi, s.dgiS[t], s.dx[t], false, false, 1.0, 0.0);            // dL/dx_t = Wi·dgi
+            Sgemm.gemm(wh, s.dghS[t], carry, false, false, 1.0, 1.0);             // dL/dh_t = dL/dh' ⊙ u + Wh·dgh
+            Sgemm.gemm(wi, s.dgiS[t], s.dx[t], false, false, 1.0, 0.0);           // dL/dx_t = Wi·dgi
         }
         dh0.addi(carry);
         // dW = Σ_t x_t·dg_tᵀ as one gemm over the steps side by side ([rows, S·B]): 16 gemms with K = B ran at half speed

@@ -9,8 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * {@code Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta)} for float matrices as one direct call of OpenBLAS's
  * cblas_sgemm, the library (and thread count, {@link NativeThreads}) ND4J's own BLAS uses: libnd4j's matmul op costs
- * ~0.3 ms per call on top of the gemm (op, shape and workspace bookkeeping), and the GRU's 1 ms step gemms are called
- * ~50 times per training step. Same operands, same library, same results (SgemmTest: bit-identical).
+ * 0.3–0.6 ms per call on top of the gemm (GemmBench), and the GRU's ~1 ms step gemms are called ~50 times per
+ * training step. Same operands, same library, same results (SgemmTest: bit-identical).
  * <p>
  * Any float rank-2 operand whose rows or columns are contiguous (c- or f-order, also views with a leading dimension)
  * is passed as it is; anything else (other types, other strides) goes to Nd4j.gemm.
@@ -20,14 +20,15 @@ public final class Sgemm {
 
     /** c = alpha·op(a)·op(b) + beta·c, as Nd4j.gemm. */
     public static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha, double beta) {
-        Operand oa = Operand.of(a), ob = Operand.of(b), oc = Operand.of(c);
-        long m = c.size(0), n = c.size(1), k = transposeA ? a.size(0) : a.size(1);
-        boolean shapes = a.rank() == 2 && b.rank() == 2 && c.rank() == 2
-                && (transposeA ? a.size(1) : a.size(0)) == m && (transposeB ? b.size(0) : b.size(1)) == n
-                && (transposeB ? b.size(1) : b.size(0)) == k;
-        if (oa == null || ob == null || oc == null || !shapes || m * n == 0 || k == 0
-                || Math.max(Math.max(m, n), k) > Integer.MAX_VALUE) {
+        Operand oa = Operand.of(a), ob = Operand.of(b), oc = Operand.of(c);     // null unless a float matrix BLAS can take
+        if (oa == null || ob == null || oc == null) {
             Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
+            return;
+        }
+        long m = c.size(0), n = c.size(1), k = transposeA ? a.size(0) : a.size(1);
+        if ((transposeA ? a.size(1) : a.size(0)) != m || (transposeB ? b.size(0) : b.size(1)) != n
+                || (transposeB ? b.size(1) : b.size(0)) != k) {
+            Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);            // its own error for the shapes
             return;
         }
         if (oc.columnMajor) {          // C = op(A)·op(B), column-major
@@ -65,7 +66,7 @@ public final class Sgemm {
             } else {
                 return null;
             }
-            if (ld > Integer.MAX_VALUE) return null;
+            if (ld > Integer.MAX_VALUE || rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE) return null;
             FloatPointer p = new FloatPointer(a.data().addressPointer()).position(start);
             return new Operand(p, columnMajor, (int) Math.max(1, ld));
         }

@@ -7,6 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SgemmTest {
     private static INDArray operand(long rows, long cols, char order, boolean transposed, long seed) {
@@ -126,5 +127,9 @@ class SgemmTest {
         INDArray f = Nd4j.rand(DataType.FLOAT, 4, 3), out = Nd4j.create(DataType.FLOAT, 6, 3);
         Sgemm.gemm(every2nd, f, out, false, false, 1.0, 0.0);
         assertClose(reference(every2nd, f, Nd4j.zeros(DataType.FLOAT, 6, 3), false, false, 1.0, 0.0), out, "strided");
+        // shapes that do not conform: ND4J's error, nothing written
+        INDArray x = Nd4j.rand(DataType.FLOAT, 6, 5), y = Nd4j.rand(DataType.FLOAT, 4, 3), z = Nd4j.zeros(DataType.FLOAT, 6, 3);
+        assertThrows(RuntimeException.class, () -> Sgemm.gemm(x, y, z, false, false, 1.0, 0.0));
+        assertEquals(Nd4j.zeros(DataType.FLOAT, 6, 3), z);
     }
 }
