@@ -21,21 +21,22 @@ public final class Sgemm {
     /** c = alpha·op(a)·op(b) + beta·c, as Nd4j.gemm. */
     public static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha, double beta) {
         Operand oa = Operand.of(a), ob = Operand.of(b), oc = Operand.of(c);     // null unless a float matrix BLAS can take
-        if (oa == null || ob == null || oc == null) {
-            Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
+        if (oa == null || ob == null || oc == null || !conform(a, b, c, transposeA, transposeB)) {
+            Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);            // other operands; its error for other shapes
             return;
         }
-        long m = c.size(0), n = c.size(1), k = transposeA ? a.size(0) : a.size(1);
-        if ((transposeA ? a.size(1) : a.size(0)) != m || (transposeB ? b.size(0) : b.size(1)) != n
-                || (transposeB ? b.size(1) : b.size(0)) != k) {
-            Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);            // its own error for the shapes
-            return;
-        }
+        long m = c.size(0), n = c.size(1), k = a.size(transposeA ? 0 : 1);
         if (oc.columnMajor) {          // C = op(A)·op(B), column-major
             call(oa, transposeA, ob, transposeB, oc, m, n, k, alpha, beta);
         } else {                       // a row-major C is the column-major Cᵀ = op(B)ᵀ·op(A)ᵀ
             call(ob, !transposeB, oa, !transposeA, oc, n, m, k, alpha, beta);
         }
+    }
+
+    /** op(a) [m, k], op(b) [k, n] and c [m, n] (all rank 2). */
+    private static boolean conform(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB) {
+        long k = a.size(transposeA ? 0 : 1);
+        return a.size(transposeA ? 1 : 0) == c.size(0) && b.size(transposeB ? 0 : 1) == c.size(1) && b.size(transposeB ? 1 : 0) == k;
     }
 
     /** Column-major X[m, n] = op(P)·op(Q); a row-major operand is the column-major transpose of itself. */
