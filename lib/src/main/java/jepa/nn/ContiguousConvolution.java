@@ -128,14 +128,20 @@ public class ContiguousConvolution extends ConvolutionLayer {
             int[] out = ConvolutionUtils.getOutputSize(in, lc.getKernelSize(), s, pad, convolutionMode, lc.getDilation(), CNN2DFormat.NCHW);
             long oh = out[0], ow = out[1], p = oh * ow, kk = ic * kh * kw;
             boolean cache = caching(training, workspaceMgr);
+            INDArray pre = cache ? uninitialized(true, workspaceMgr, DataType.FLOAT, mb, oc, oh, ow) : null;
+            INDArray act = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{mb, oc, oh, ow}, 'c');
+            if (NativeConvolution.applies(weights)) {                                              // no patch matrix
+                NativeConvolution.forward(in, weights, bias, pre, act, geometry(in, weights, oh, ow));
+                preOutput = pre;                                         // null without a cache: never a stale one
+                i2d = null;
+                return act;
+            }
             INDArray patches = uninitialized(cache, workspaceMgr, DataType.FLOAT, mb, p, kk);
             patches(in, patches, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
             INDArray im2col2d = patches.reshape('c', mb * p, kk);
             // [B·P, kk]·[kk, oC] into an f-order result = channel-major [oC, B·P]
             INDArray cm = Nd4j.createUninitialized(DataType.FLOAT, new long[]{mb * p, oc}, 'f');
             Sgemm.gemm(im2col2d, weights.reshape('c', oc, kk), cm, false, true, 1.0, 0.0);
-            INDArray pre = cache ? uninitialized(true, workspaceMgr, DataType.FLOAT, mb, oc, oh, ow) : null;
-            INDArray act = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{mb, oc, oh, ow}, 'c');
             ConvReluKernels.forward(cm, bias, pre, act);
             if (cache) {
                 preOutput = pre;
@@ -145,6 +151,25 @@ public class ContiguousConvolution extends ConvolutionLayer {
             }
             release(cm);
             return act;
+        }
+
+        private NativeConvolution.Geometry geometry(INDArray in, INDArray weights, long oh, long ow) {
+            ConvolutionLayer lc = (ConvolutionLayer) layerConf();
+            int[] s = lc.getStride(), pad = lc.getPadding();
+            return new NativeConvolution.Geometry((int) in.size(0), (int) in.size(1), (int) in.size(2), (int) in.size(3), (int) weights.size(0),
+                    (int) weights.size(2), (int) weights.size(3), s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
+        }
+
+        /** For backprop on the native path: the forward's cached pre-activation, or (without a cache) computed again. */
+        private INDArray nativePreOutput(INDArray weights, long oh, long ow, LayerWorkspaceMgr workspaceMgr) {
+            long mb = input.size(0), oc = weights.size(0);
+            if (preOutput != null && java.util.Arrays.equals(preOutput.shape(), new long[]{mb, oc, oh, ow})) return preOutput;
+            INDArray in = input.castTo(DataType.FLOAT);
+            INDArray bias = ((ConvolutionLayer) layerConf()).hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr) : null;
+            INDArray pre = Nd4j.createUninitialized(DataType.FLOAT, new long[]{mb, oc, oh, ow}, 'c'), act = pre.ulike();
+            NativeConvolution.forward(in, weights, bias, pre, act, geometry(in, weights, oh, ow));
+            release(act);
+            return pre;
         }
 
         @Override
@@ -233,35 +258,50 @@ public class ContiguousConvolution extends ConvolutionLayer {
             INDArray weightGradView = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);     // c-order [oC, C, kH, kW]
             INDArray weightGradView2df = Shape.newShapeNoCopy(weightGradView, new long[]{oc, ic * kh * kw}, false).transpose();
 
-            Pair<INDArray, INDArray> p = preOutput4d(true, true, workspaceMgr);
-            long oh = p.getFirst().size(2), ow = p.getFirst().size(3), n = mb * oh * ow;
-            INDArray im2col2d = p.getSecond();                                                    // [B·oH·oW, C·kH·kW]
-            INDArray delta2d;                                                                     // as gemm operand: [oC, B·oH·oW]
+            int[] out = ConvolutionUtils.getOutputSize(input, lc.getKernelSize(), s, pad, convolutionMode, lc.getDilation(), CNN2DFormat.NCHW);
+            boolean inputGradient = ((ContiguousConvolution) lc).inputGradient;
+            INDArray epsNext, delta2d = null;                                                     // delta2d: [oC, B·oH·oW]
             double[] biasGradient = null;                                                         // from the ReLU pass when fused
-            if (fused(weights) && DenseArrays.dense(p.getFirst())) {
-                delta2d = Nd4j.createUninitialized(DataType.FLOAT, new long[]{oc, n}, 'c');
+            if (fused(weights) && NativeConvolution.applies(weights)) {
+                // ReLU's gradient read from the pre-activation inside the kernels: no patch matrix, no delta array
+                INDArray pre = nativePreOutput(weights, out[0], out[1], workspaceMgr), in = input.castTo(DataType.FLOAT), e = DenseArrays.dense(epsilon, true);
+                NativeConvolution.Geometry g = geometry(in, weights, out[0], out[1]);
                 biasGradient = new double[(int) oc];
-                ConvReluKernels.backward(p.getFirst(), DenseArrays.dense(epsilon, true), delta2d, biasGradient);
+                NativeConvolution.weightGradient(in, pre, e, weightGradView, biasGradient, g);
+                if (inputGradient) {
+                    epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, new long[]{mb, ic, inH, inW}, 'c');
+                    NativeConvolution.inputGradient(pre, e, weights, epsNext, g);
+                } else {
+                    epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, new long[]{mb, ic, inH, inW}, 'c');
+                }
+                if (pre != preOutput) release(pre);                                               // computed for this call
             } else {
-                INDArray delta = lc.getActivationFn().backprop(p.getFirst(), epsilon).getFirst(); // [B, oC, oH, oW]
-                delta2d = delta.permute(1, 0, 2, 3).reshape('c', oc, n);
-            }
-
-            // weight gradient: the stock layer's gemm (same operands)
-            Sgemm.gemm(im2col2d, delta2d, weightGradView2df, true, true, 1.0, 0.0);
-            // patch gradients [B·oH·oW, C·kH·kW] = delta2dᵀ · W2d by one gemm straight into a c-order result: DL4J's
-            // w2d.mmul(delta2d) computes the same product and then copies it with a slow strided assign (~7× the gemm)
-            INDArray epsNext;
-            if (((ContiguousConvolution) lc).inputGradient) {
-                INDArray w2d = weights.reshape('c', oc, ic * kh * kw);
-                INDArray epsCol = Nd4j.createUninitialized(weights.dataType(), new long[]{n, ic * kh * kw}, 'c');
-                Sgemm.gemm(delta2d, w2d, epsCol, true, false, 1.0, 0.0);
-                // c-order NCHW epsilon for the layer below (DL4J hands on a permuted view, slow for BatchNorm's ops)
-                epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsCol.dataType(), new long[]{mb, ic, inH, inW}, 'c');
-                col2im(epsCol, epsNext, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
-                release(epsCol);
-            } else {
-                epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, weights.dataType(), new long[]{mb, ic, inH, inW}, 'c');
+                Pair<INDArray, INDArray> p = preOutput4d(true, true, workspaceMgr);
+                long oh = p.getFirst().size(2), ow = p.getFirst().size(3), n = mb * oh * ow;
+                INDArray im2col2d = p.getSecond();                                                // [B·oH·oW, C·kH·kW]
+                if (fused(weights) && DenseArrays.dense(p.getFirst())) {
+                    delta2d = Nd4j.createUninitialized(DataType.FLOAT, new long[]{oc, n}, 'c');
+                    biasGradient = new double[(int) oc];
+                    ConvReluKernels.backward(p.getFirst(), DenseArrays.dense(epsilon, true), delta2d, biasGradient);
+                } else {
+                    INDArray delta = lc.getActivationFn().backprop(p.getFirst(), epsilon).getFirst(); // [B, oC, oH, oW]
+                    delta2d = delta.permute(1, 0, 2, 3).reshape('c', oc, n);
+                }
+                // weight gradient: the stock layer's gemm (same operands)
+                Sgemm.gemm(im2col2d, delta2d, weightGradView2df, true, true, 1.0, 0.0);
+                if (inputGradient) {
+                    // patch gradients [B·oH·oW, C·kH·kW] = delta2dᵀ · W2d by one gemm straight into a c-order result: DL4J's
+                    // w2d.mmul(delta2d) computes the same product and then copies it with a slow strided assign (~7× the gemm)
+                    INDArray w2d = weights.reshape('c', oc, ic * kh * kw);
+                    INDArray epsCol = Nd4j.createUninitialized(weights.dataType(), new long[]{n, ic * kh * kw}, 'c');
+                    Sgemm.gemm(delta2d, w2d, epsCol, true, false, 1.0, 0.0);
+                    // c-order NCHW epsilon for the layer below (DL4J hands on a permuted view, slow for BatchNorm's ops)
+                    epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsCol.dataType(), new long[]{mb, ic, inH, inW}, 'c');
+                    col2im(epsCol, epsNext, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
+                    release(epsCol);
+                } else {
+                    epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, weights.dataType(), new long[]{mb, ic, inH, inW}, 'c');
+                }
             }
 
             Gradient ret = new DefaultGradient();
@@ -273,7 +313,7 @@ public class ContiguousConvolution extends ConvolutionLayer {
                 }
                 ret.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
             }
-            release(delta2d);
+            if (delta2d != null) release(delta2d);
             ret.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView, 'c');
             weightNoiseParams.clear();
             return new Pair<>(ret, backpropDropOutIfPresent(epsNext));
