@@ -38,7 +38,7 @@ final class NativeConvolution {
     /** Whether the kernels run here: library loaded, AVX2 + FMA, not switched off. */
     static boolean available() { return LOADED && !"false".equals(System.getProperty("jepa.native")); }
 
-    /** Whether a float convolution with oc output channels runs natively. */
+    /** Whether a float convolution with these weights [oC, C, kH, kW] runs natively (oC a multiple of 16). */
     static boolean applies(INDArray weights) {
         return available() && weights.dataType() == DataType.FLOAT && weights.size(0) % 16 == 0;
     }
@@ -55,8 +55,9 @@ final class NativeConvolution {
             file.toFile().deleteOnExit();
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             System.load(file.toString());
-            if (!supported()) LOG.info("this CPU lacks AVX2/FMA: convolutions use im2col + OpenBLAS");
-            return supported();
+            boolean cpu = supported();
+            if (!cpu) LOG.info("this CPU lacks AVX2/FMA: convolutions use im2col + OpenBLAS");
+            return cpu;
         } catch (IOException | UnsatisfiedLinkError e) {
             LOG.warn("could not load {}: convolutions use im2col + OpenBLAS ({})", LIBRARY, e.toString());
             return false;
