@@ -208,7 +208,7 @@ AVX2 static void inputGradient(const float *pre, const float *eps, const float *
     float *wp = aligned_alloc(64, sizeof(float) * oc * g->k16), *db = aligned_alloc(64, sizeof(float) * rowsUp * oc);
     /* img: the image's gradient with SLACK floats on both sides, which the 8-float runs may touch (adding 0) */
     float *pg = aligned_alloc(64, sizeof(float) * (long) rowsUp * g->k16), *buf = malloc(sizeof(float) * (g->pix + 2 * SLACK)), *img = buf + SLACK;
-    int runs = g->kw <= 8 && g->pw <= SLACK, *off = runs ? NULL : offsets(g);
+    int runs = g->kw <= 8 && g->pw <= SLACK, narrow = g->kw <= 4, *off = runs ? NULL : offsets(g);
     __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     for (long q = 0; off && q < (long) np * g->k; q++)
         if (off[q] < 0) off[q] = g->pix;
@@ -237,12 +237,16 @@ AVX2 static void inputGradient(const float *pre, const float *eps, const float *
                 __m256i ix = _mm256_add_epi32(lane, _mm256_set1_epi32(ix0));
                 __m256i in = _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(g->kw), lane),
                         _mm256_and_si256(_mm256_cmpgt_epi32(ix, _mm256_set1_epi32(-1)), _mm256_cmpgt_epi32(_mm256_set1_epi32(g->w), ix)));
+                __m128i in4 = _mm256_castsi256_si128(in);
                 for (int ci = 0; ci < g->c; ci++)
                     for (int ky = 0; ky < g->kh; ky++, s += g->kw) {
                         int iy = iy0 + ky;
                         if (iy < 0 || iy >= g->h) continue;
                         float *d = img + (long) (ci * g->h + iy) * g->w + ix0;
-                        _mm256_storeu_ps(d, _mm256_add_ps(_mm256_loadu_ps(d), _mm256_maskload_ps(s, in)));
+                        /* 4 lanes for kernels up to 4 wide: an 8-float window would overlap the next row's at widths
+                           < 8, and a load that overlaps a pending store stalls (2x on the 3x3 layer's 7-wide rows) */
+                        if (narrow) _mm_storeu_ps(d, _mm_add_ps(_mm_loadu_ps(d), _mm_maskload_ps(s, in4)));
+                        else _mm256_storeu_ps(d, _mm256_add_ps(_mm256_loadu_ps(d), _mm256_maskload_ps(s, in)));
                     }
             } else {                                           /* by the table; padding entries add into img[pix] */
                 const int *o = off + (long) pos * g->k;
