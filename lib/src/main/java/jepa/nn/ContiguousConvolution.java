@@ -34,7 +34,9 @@ import java.util.Collection;
  * {@code w2d.mmul(delta2d)}, whose result is copied by a strided assign (~300–800 ms vs a 40 ms gemm); and it hands
  * on strided pre-activations and epsilons, on which ReLU/BatchNorm ops ran ~30× slower.
  * <p>
- * Here: float im2col/col2im run in Java straight between c-order layouts (other types: libnd4j im2col into its
+ * On Linux x86-64 with AVX2 + FMA, float conv + ReLU layers with a multiple of 16 output channels run in
+ * {@link NativeConvolution} (no patch matrix at all; bias, ReLU and ReLU's gradient inside the kernels; results
+ * equal this class's Java path to float rounding, NativeConvolutionTest). Otherwise float im2col/col2im run in Java straight between c-order layouts (other types: libnd4j im2col into its
  * natural layout + one rank-3 transpose); the gemms have the stock operands and shapes, the patch gradients come
  * from one gemm into a c-order result; pre-activation and epsilon are dense NCHW. im2col and col2im are
  * bit-identical to libnd4j's (same summation order), so results equal the stock layer's up to gemm rounding

@@ -1,5 +1,7 @@
 package jepa.nn;
 
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,6 +14,7 @@ import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 
 /**
  * The float convolution of {@link ContiguousConvolution} (forward, weight gradient, input gradient) as native
@@ -102,8 +105,8 @@ final class NativeConvolution {
         int chunks = Math.min(WEIGHT_CHUNKS, g.mb), k = g.c * g.kh * g.kw, k16 = g.k16(), len = g.oc * k16;
         float[] sum = new float[g.oc * k];
         double[] bias = new double[chunks * g.oc];
-        try (org.bytedeco.javacpp.FloatPointer partial = new org.bytedeco.javacpp.FloatPointer((long) chunks * len);
-             org.bytedeco.javacpp.DoublePointer partialBias = new org.bytedeco.javacpp.DoublePointer((long) chunks * g.oc)) {
+        try (FloatPointer partial = new FloatPointer((long) chunks * len);
+             DoublePointer partialBias = new DoublePointer((long) chunks * g.oc)) {
             long pp = partial.address(), pq = partialBias.address();
             ParallelLoops.forRange(chunks, (c0, c1) -> {
                 for (int ch = c0; ch < c1; ch++)
@@ -120,7 +123,7 @@ final class NativeConvolution {
         Reference.reachabilityFence(in);
         Reference.reachabilityFence(z);
         Reference.reachabilityFence(e);
-        java.util.Arrays.fill(biasGradient, 0.0);
+        Arrays.fill(biasGradient, 0.0);
         for (int ch = 0; ch < chunks; ch++)
             for (int o = 0; o < g.oc; o++) biasGradient[o] += bias[ch * g.oc + o];
         gradient.assign(Nd4j.create(sum, new long[]{g.oc, g.c, g.kh, g.kw}, 'c'));
@@ -141,8 +144,8 @@ final class NativeConvolution {
     }
 
     private static void shape(INDArray a, String what, long... want) {
-        if (!java.util.Arrays.equals(a.shape(), want))
-            throw new IllegalArgumentException(what + " must be " + java.util.Arrays.toString(want) + ", got " + java.util.Arrays.toString(a.shape()));
+        if (!Arrays.equals(a.shape(), want))
+            throw new IllegalArgumentException(what + " must be " + Arrays.toString(want) + ", got " + Arrays.toString(a.shape()));
     }
 
     private static long address(INDArray a, String what) {
