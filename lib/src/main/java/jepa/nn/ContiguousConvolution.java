@@ -23,6 +23,7 @@ import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
 
 
+import java.util.Arrays;
 import java.util.Collection;
 
 /**
@@ -36,8 +37,8 @@ import java.util.Collection;
  * <p>
  * On Linux x86-64 with AVX2 + FMA, float conv + ReLU layers with a multiple of 16 output channels run in
  * {@link NativeConvolution} (no patch matrix at all; bias, ReLU and ReLU's gradient inside the kernels; results
- * equal this class's Java path to float rounding, NativeConvolutionTest). Otherwise float im2col/col2im run in Java straight between c-order layouts (other types: libnd4j im2col into its
- * natural layout + one rank-3 transpose); the gemms have the stock operands and shapes, the patch gradients come
+ * equal this class's Java path to float rounding, NativeConvolutionTest). Otherwise float im2col/col2im run in Java
+ * straight between c-order layouts (other types: libnd4j im2col into its natural layout + one rank-3 transpose); the gemms have the stock operands and shapes, the patch gradients come
  * from one gemm into a c-order result; pre-activation and epsilon are dense NCHW. im2col and col2im are
  * bit-identical to libnd4j's (same summation order), so results equal the stock layer's up to gemm rounding
  * (ContiguousConvolutionTest, FastPathEquivalenceTest). With a CacheMode other than NONE the backward pass reuses
@@ -165,7 +166,7 @@ public class ContiguousConvolution extends ConvolutionLayer {
         /** For backprop on the native path: the forward's cached pre-activation, or (without a cache) computed again. */
         private INDArray nativePreOutput(INDArray weights, long oh, long ow, LayerWorkspaceMgr workspaceMgr) {
             long mb = input.size(0), oc = weights.size(0);
-            if (preOutput != null && java.util.Arrays.equals(preOutput.shape(), new long[]{mb, oc, oh, ow})) return preOutput;
+            if (preOutput != null && Arrays.equals(preOutput.shape(), new long[]{mb, oc, oh, ow})) return preOutput;
             INDArray in = input.castTo(DataType.FLOAT);
             INDArray bias = ((ConvolutionLayer) layerConf()).hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr) : null;
             INDArray pre = Nd4j.createUninitialized(DataType.FLOAT, new long[]{mb, oc, oh, ow}, 'c'), act = pre.ulike();
@@ -258,7 +259,6 @@ public class ContiguousConvolution extends ConvolutionLayer {
             int[] s = lc.getStride(), pad = lc.getPadding();
             INDArray biasGradView = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
             INDArray weightGradView = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);     // c-order [oC, C, kH, kW]
-            INDArray weightGradView2df = Shape.newShapeNoCopy(weightGradView, new long[]{oc, ic * kh * kw}, false).transpose();
 
             int[] out = ConvolutionUtils.getOutputSize(input, lc.getKernelSize(), s, pad, convolutionMode, lc.getDilation(), CNN2DFormat.NCHW);
             boolean inputGradient = ((ContiguousConvolution) lc).inputGradient;
@@ -281,6 +281,7 @@ public class ContiguousConvolution extends ConvolutionLayer {
                 Pair<INDArray, INDArray> p = preOutput4d(true, true, workspaceMgr);
                 long oh = p.getFirst().size(2), ow = p.getFirst().size(3), n = mb * oh * ow;
                 INDArray im2col2d = p.getSecond();                                                // [B·oH·oW, C·kH·kW]
+                INDArray weightGradView2df = Shape.newShapeNoCopy(weightGradView, new long[]{oc, ic * kh * kw}, false).transpose();
                 if (fused(weights) && DenseArrays.dense(p.getFirst())) {
                     delta2d = Nd4j.createUninitialized(DataType.FLOAT, new long[]{oc, n}, 'c');
                     biasGradient = new double[(int) oc];
