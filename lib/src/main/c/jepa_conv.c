@@ -8,8 +8,8 @@
  *
  * Each call covers images [b0, b1) and writes only their part of the output, so the Java side runs disjoint ranges
  * on its threads. Every output element is summed in the same order whatever the ranges: results do not depend on
- * the thread count. Kernels are compiled for AVX2 + FMA only (target attributes); supported() tells whether the CPU
- * has them, and nothing else is called when it does not.
+ * the thread count. Kernels are compiled for AVX2 + FMA only (target attributes); the loader (jepa_native.c) tells
+ * whether the CPU has them, and nothing here is called when it does not.
  */
 #include <jni.h>
 #include <stdint.h>
@@ -58,21 +58,23 @@ AVX2 static void patch(const Geometry *g, const int *off, const float *img, int 
         const int *o = off + (long) pos * g->k;
         for (int q = 0; q < g->k; q++) dst[q] = o[q] < 0 ? 0.f : img[o[q]];
     } else {
+        int kh = g->kh, kw = g->kw, h = g->h, w = g->w;
         int oy = pos / g->ow, ox = pos % g->ow, iy0 = oy * g->sh - g->ph, ix0 = ox * g->sw - g->pw;
+        int ky0 = iy0 < 0 ? -iy0 : 0, ky1 = h - iy0;              /* kernel rows [ky0, ky1) are inside the image */
+        ky0 = ky0 < kh ? ky0 : kh;
+        ky1 = ky1 < ky0 ? ky0 : ky1 < kh ? ky1 : kh;
         __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), ix = _mm256_add_epi32(lane, _mm256_set1_epi32(ix0));
-        __m256i in = _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(g->kw), lane),
-                _mm256_and_si256(_mm256_cmpgt_epi32(ix, _mm256_set1_epi32(-1)), _mm256_cmpgt_epi32(_mm256_set1_epi32(g->w), ix)));
+        __m256i in = _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(kw), lane),
+                _mm256_and_si256(_mm256_cmpgt_epi32(ix, _mm256_set1_epi32(-1)), _mm256_cmpgt_epi32(_mm256_set1_epi32(w), ix)));
+        uintptr_t src = (uintptr_t) img + 4 * ((intptr_t) (iy0 + ky0) * w + ix0);    /* row ky0 of channel 0, from ix0 */
         float *d = dst;
-        for (int ci = 0; ci < g->c; ci++)
-            for (int ky = 0; ky < g->kh; ky++, d += g->kw) {
-                int iy = iy0 + ky;
-                if (iy < 0 || iy >= g->h) {
-                    _mm256_storeu_ps(d, _mm256_setzero_ps());
-                } else {
-                    const float *row = img + (long) (ci * g->h + iy) * g->w;
-                    _mm256_storeu_ps(d, _mm256_maskload_ps((const float *) ((uintptr_t) row + 4 * (intptr_t) ix0), in));
-                }
-            }
+        for (int ci = 0; ci < g->c; ci++, src += 4 * (uintptr_t) h * w) {
+            int ky = 0;
+            for (; ky < ky0; ky++, d += kw) _mm256_storeu_ps(d, _mm256_setzero_ps());
+            uintptr_t s = src;                                     /* may point outside: only lanes inside are read */
+            for (; ky < ky1; ky++, d += kw, s += 4 * (uintptr_t) w) _mm256_storeu_ps(d, _mm256_maskload_ps((const float *) s, in));
+            for (; ky < kh; ky++, d += kw) _mm256_storeu_ps(d, _mm256_setzero_ps());
+        }
     }
     for (int q = g->k; q < g->k16; q++) dst[q] = 0.f;
 }
@@ -135,7 +137,14 @@ AVX2 static void forward(const float *x, const float *w, const float *bias, floa
 }
 
 /* The gradient at the convolution's output: ReLU's gradient times eps (0 where pre is not > 0, NaN included). */
-static inline float delta(const float *pre, const float *eps, long idx) { return pre[idx] > 0.f ? eps[idx] : 0.f; }
+static inline float delta(const float *pre, const float *eps, long idx) {
+    uint32_t e, keep = -(uint32_t) (pre[idx] > 0.f);        /* a mask, not a branch: ReLU's sign pattern is random */
+    memcpy(&e, eps + idx, 4);
+    e &= keep;
+    float d;
+    memcpy(&d, &e, 4);
+    return d;
+}
 
 /* acc[i][0..16) (rows ld apart) += sum over rows r of d[r * ldd + i] * p[r * ldp + 0..16), for R <= MR rows */
 static inline __attribute__((always_inline)) AVX2 void gradientTile(float *acc, int ld, const float *d, int ldd, const float *p, int ldp, int rows, const int R) {
@@ -179,12 +188,15 @@ AVX2 static void weightGradient(const float *x, const float *pre, const float *e
             at[r] = row / np * oc * np + row % np;                 /* NCHW index of the row's channel 0 */
             patch(g, off, x + (row / np) * g->pix, (int) (row % np), pb + (long) r * g->k16);
         }
-        for (int o = 0; o < oc; o++)                               /* runs of pixels of one channel: contiguous in NCHW */
+        for (int o = 0; o < oc; o++) {                             /* runs of pixels of one channel: contiguous in NCHW */
+            double s[4] = {0, 0, 0, 0};                            /* four sums: one chain of adds would bound the pass */
             for (int r = 0; r < rows; r++) {
                 float d = delta(pre, eps, at[r] + (long) o * np);
                 db[r * oc + o] = d;
-                dbias[o] += d;
+                s[r & 3] += d;
             }
+            dbias[o] += (s[0] + s[1]) + (s[2] + s[3]);
+        }
         for (int k0 = 0; k0 < g->k16; k0 += NR) {
             int o0 = 0;
             for (; o0 + MR <= oc; o0 += MR) gradientTile(dw + (long) o0 * g->k16 + k0, g->k16, db + o0, oc, pb + k0, g->k16, rows, MR);
@@ -264,11 +276,6 @@ AVX2 static void inputGradient(const float *pre, const float *eps, const float *
 
 #define GEOMETRY geometry(c, h, w, kh, kw, sh, sw, ph, pw, oh, ow)
 #define PTR(a) ((float *) (intptr_t) (a))
-
-JNIEXPORT jboolean JNICALL Java_jepa_nn_NativeConvolution_supported(JNIEnv *env, jclass cls) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? JNI_TRUE : JNI_FALSE;
-}
 
 JNIEXPORT void JNICALL Java_jepa_nn_NativeConvolution_forward(JNIEnv *env, jclass cls, jlong x, jlong wt, jlong bias, jlong pre, jlong act, jint oc,
         jint b0, jint b1, jint c, jint h, jint w, jint kh, jint kw, jint sh, jint sw, jint ph, jint pw, jint oh, jint ow) {

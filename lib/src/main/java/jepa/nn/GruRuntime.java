@@ -1,6 +1,8 @@
 package jepa.nn;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -41,6 +43,7 @@ public final class GruRuntime extends SameDiffGraphVertex {
     private GruGates gates;
     private INDArray catA, catH, catD;     // [A | H | 3H, S·B]: a [S, rows, B] buffer's steps side by side (weight gradients)
     private INDArray forwardZ, forwardA;   // the inputs whose forward pass the buffers hold
+    private Kernels kernels;               // the native path's buffers (float, when NativeLibrary is available)
 
     public GruRuntime(Gru config, ComputationGraph graph, String name, int index, INDArray paramsView, boolean initParams,
                       DataType dataType) {
@@ -123,6 +126,41 @@ public final class GruRuntime extends SameDiffGraphVertex {
 
     private INDArray p(String key) { return paramTable.get(key); }
 
+    /**
+     * The native passes' buffers ({@link NativeGru}): the weights packed (Wiᵀ, Whᵀ in gate blocks for the forward
+     * pass, Wi, Wh for the backward pass; Wh's shared by the layers, which run one after the other), a layer's biases
+     * in float and bias gradients in double.
+     */
+    private static final class Kernels {
+        final NativeGru.Packed whT, wh;
+        final NativeGru.Packed[] wiT, wi;                        // per layer: layer 0's input is the actions
+        final FloatPointer bi, bh;
+        final DoublePointer dbi, dbh;
+
+        Kernels(int h, int actionDim, int layers) {
+            whT = new NativeGru.Packed(3, h, h);
+            wh = new NativeGru.Packed(1, h, 3 * h);
+            wiT = new NativeGru.Packed[layers];
+            wi = new NativeGru.Packed[layers];
+            for (int l = 0; l < layers; l++) {
+                int in = l == 0 ? actionDim : h;
+                wiT[l] = new NativeGru.Packed(3, h, in);
+                wi[l] = new NativeGru.Packed(1, in, 3 * h);
+            }
+            bi = new FloatPointer(3L * h);
+            bh = new FloatPointer(3L * h);
+            dbi = new DoublePointer(3L * h);
+            dbh = new DoublePointer(3L * h);
+        }
+    }
+
+    /** The native passes' buffers if this pass runs natively (float, and available: checked per pass), else null. */
+    private Kernels kernels() {
+        if (!NativeGru.applies(type)) return null;
+        if (kernels == null) kernels = new Kernels(hidden, (int) actions.size(1), layers);
+        return kernels;
+    }
+
     /** Runs the forward pass into the buffers (outside DL4J's workspaces: they live until the backward pass). */
     private void forward() {
         INDArray z = inputs[0], a = inputs[1];
@@ -131,10 +169,21 @@ public final class GruRuntime extends SameDiffGraphVertex {
         actions.assign(a.castTo(dt).permute(2, 1, 0));
         state[0].hPrev[0].assign(z.castTo(dt).get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(0)).transpose());
         long hb = hidden * batch;
+        int b = (int) batch;
+        Kernels k = kernels();
         for (int l = 0; l < layers; l++) {
             Layer s = state[l];
             if (l > 0) s.hPrev[0].assign(state[0].hPrev[0]);      // every layer starts from z[:, :, 0]
             INDArray wi = p("Wi" + l), wh = p("Wh" + l);
+            if (k != null) {                                       // all steps in one native pass
+                k.whT.packTransposed(wh);
+                k.wiT[l].packTransposed(wi);
+                k.bi.put(p("bi" + l).toFloatVector());
+                k.bh.put(p("bh" + l).toFloatVector());
+                NativeGru.forward(k.wiT[l], k.whT, l == 0 ? actions : state[l - 1].hs, l == 0 ? 0 : hb, s.g, s.gh, s.hs,
+                        k.bi, k.bh, hidden, b, steps);
+                continue;
+            }
             double[] bi = p("bi" + l).toDoubleVector(), bh = p("bh" + l).toDoubleVector();
             for (int t = 0; t < steps; t++) {
                 Sgemm.gemm(wi, s.x[t], s.gi[t], true, false, 1.0, 0.0);         // Wiᵀ·xᵀ
@@ -178,12 +227,25 @@ public final class GruRuntime extends SameDiffGraphVertex {
         Layer s = state[l];
         INDArray wi = p("Wi" + l), wh = p("Wh" + l);
         long hb = hidden * batch;
+        int b = (int) batch;
         double[] dbi = new double[3 * hidden], dbh = new double[3 * hidden];
-        for (int t = steps - 1; t >= 0; t--) {
-            gates.backward(s.eps, s.epsBase + hb * t, carry, t < steps - 1, s.g, 3 * hb * t, s.gh, 3 * hb * t,
-                    s.hs, hb * t, s.dgi, s.dgh, 3 * hb * t, dbi, dbh);
-            Sgemm.gemm(wh, s.dghS[t], carry, false, false, 1.0, 1.0);             // dL/dh_t = dL/dh' ⊙ u + Wh·dgh
-            Sgemm.gemm(wi, s.dgiS[t], s.dx[t], false, false, 1.0, 0.0);           // dL/dx_t = Wi·dgi
+        Kernels k = kernels();
+        if (k != null) {                                           // all steps in one native pass
+            k.wh.pack(wh);
+            k.wi[l].pack(wi);
+            k.dbi.zero();
+            k.dbh.zero();
+            NativeGru.backward(k.wh, k.wi[l], s.eps, s.epsBase, carry, s.g, s.gh, s.hs, s.dgi, s.dgh, l == 0 ? dActions : state[l - 1].eps,
+                    k.dbi, k.dbh, hidden, b, steps);
+            k.dbi.get(dbi);
+            k.dbh.get(dbh);
+        } else {
+            for (int t = steps - 1; t >= 0; t--) {
+                gates.backward(s.eps, s.epsBase + hb * t, carry, t < steps - 1, s.g, 3 * hb * t, s.gh, 3 * hb * t,
+                        s.hs, hb * t, s.dgi, s.dgh, 3 * hb * t, dbi, dbh);
+                Sgemm.gemm(wh, s.dghS[t], carry, false, false, 1.0, 1.0);         // dL/dh_t = dL/dh' ⊙ u + Wh·dgh
+                Sgemm.gemm(wi, s.dgiS[t], s.dx[t], false, false, 1.0, 0.0);       // dL/dx_t = Wi·dgi
+            }
         }
         dh0.addi(carry);
         // dW = Σ_t x_t·dg_tᵀ as one gemm over the steps side by side ([rows, S·B]): 16 gemms with K = B ran at half speed

@@ -5,21 +5,14 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.ref.Reference;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 /**
  * The float convolution of {@link ContiguousConvolution} (forward, weight gradient, input gradient) as native
  * kernels that never write the patch matrix: rows of patches are gathered into a cache-sized buffer and multiplied by
- * an AVX2/FMA register tile in the same pass (src/main/c/jepa_conv.c, built into the jar for linux-x86_64).
+ * an AVX2/FMA register tile in the same pass (src/main/c/jepa_conv.c, in {@link NativeLibrary}).
  * <p>
  * Why: with 64 output channels, im2col + OpenBLAS ran MeNet5's convolutions at about half of this CPU's peak, and no
  * BLAS or Java kernel on JDK 17 did better (README, Speed). The kernels run on the project's threads
@@ -27,44 +20,19 @@ import java.util.Arrays;
  * results do not depend on the thread count. They differ from the im2col path by float rounding only
  * (NativeConvolutionTest).
  * <p>
- * Used when the library loads and the CPU has AVX2 and FMA, for float convolutions whose output channels are a
- * multiple of 16; the system property jepa.native=false turns it off (benchmarks compare the two paths with it).
+ * Used when {@link NativeLibrary} is available, for float convolutions whose output channels are a multiple of 16.
  */
 final class NativeConvolution {
-    private static final Logger LOG = LoggerFactory.getLogger(NativeConvolution.class);
-    private static final String LIBRARY = "/native/linux-x86_64/libjepaconv.so";
     private static final int WEIGHT_CHUNKS = 8;     // fixed partial sums of the weight gradient: the same for any thread count
-    private static final boolean LOADED = load();
 
     private NativeConvolution() {}
 
-    /** Whether the kernels run here: library loaded, AVX2 + FMA, not switched off. */
-    static boolean available() { return LOADED && !"false".equals(System.getProperty("jepa.native")); }
+    /** Whether the kernels run here ({@link NativeLibrary#available()}). */
+    static boolean available() { return NativeLibrary.available(); }
 
     /** Whether a float convolution with these weights [oC, C, kH, kW] runs natively (oC a multiple of 16). */
     static boolean applies(INDArray weights) {
         return available() && weights.dataType() == DataType.FLOAT && weights.size(0) % 16 == 0;
-    }
-
-    private static boolean load() {
-        boolean linuxX86 = "Linux".equals(System.getProperty("os.name")) && "amd64".equals(System.getProperty("os.arch"));
-        if (!linuxX86) return false;
-        try (InputStream in = NativeConvolution.class.getResourceAsStream(LIBRARY)) {
-            if (in == null) {
-                LOG.warn("{} is not on the class path (built without gcc?): convolutions use im2col + OpenBLAS", LIBRARY);
-                return false;
-            }
-            Path file = Files.createTempFile("libjepaconv", ".so");
-            file.toFile().deleteOnExit();
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            System.load(file.toString());
-            boolean cpu = supported();
-            if (!cpu) LOG.info("this CPU lacks AVX2/FMA: convolutions use im2col + OpenBLAS");
-            return cpu;
-        } catch (IOException | UnsatisfiedLinkError e) {
-            LOG.warn("could not load {}: convolutions use im2col + OpenBLAS ({})", LIBRARY, e.toString());
-            return false;
-        }
     }
 
     /** The geometry of one convolution layer on one batch. */
@@ -143,18 +111,9 @@ final class NativeConvolution {
         Reference.reachabilityFence(wc);
     }
 
-    private static void shape(INDArray a, String what, long... want) {
-        if (!Arrays.equals(a.shape(), want))
-            throw new IllegalArgumentException(what + " must be " + Arrays.toString(want) + ", got " + Arrays.toString(a.shape()));
-    }
+    private static void shape(INDArray a, String what, long... want) { NativeLibrary.shape(a, what, want); }
 
-    private static long address(INDArray a, String what) {
-        if (a.dataType() != DataType.FLOAT || !DenseArrays.dense(a))
-            throw new IllegalArgumentException(what + " must be a dense c-order float array from its buffer's start: " + a.shapeInfoToString());
-        return a.data().address();
-    }
-
-    static native boolean supported();
+    private static long address(INDArray a, String what) { return NativeLibrary.address(a, what); }
 
     private static native void forward(long x, long weights, long bias, long pre, long act, int oc, int b0, int b1,
                                        int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow);

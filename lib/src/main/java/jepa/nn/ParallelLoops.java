@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 /**
  * Runs the project's hand-written Java loops (im2col, BatchNorm, …) on as many threads as the BLAS gets
@@ -37,12 +38,20 @@ public final class ParallelLoops {
             if (n > 0) body.run(0, n);
             return;
         }
-        List<Future<?>> rest = new ArrayList<>(k - 1);
+        together(k, i -> body.run((int) ((long) n * i / k), (int) ((long) n * (i + 1) / k)));
+    }
+
+    /**
+     * Runs parts 0 … k−1 at the same time, each on its own thread (the calling thread takes part 0), and returns when
+     * all have: for parts that wait for each other (a barrier), which chunks run one after the other could not.
+     */
+    public static void together(int k, IntConsumer part) {
+        List<Future<?>> rest = new ArrayList<>(Math.max(0, k - 1));
         for (int i = 1; i < k; i++) {
-            int from = (int) ((long) n * i / k), to = (int) ((long) n * (i + 1) / k);
-            rest.add(POOL.submit(() -> body.run(from, to)));
+            int p = i;
+            rest.add(POOL.submit(() -> part.accept(p)));
         }
-        body.run(0, (int) ((long) n / k));
+        if (k > 0) part.accept(0);
         for (Future<?> f : rest) {
             try {
                 f.get();
