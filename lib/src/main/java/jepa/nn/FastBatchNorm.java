@@ -220,7 +220,8 @@ public class FastBatchNorm extends BatchNormalization {
         Passes(int c, int hw) { this.c = c; this.hw = hw; this.per = c * hw; }
 
         static Passes of(INDArray x, INDArray dy, INDArray out, int c, int hw) {
-            return x.dataType() == DataType.FLOAT ? new FloatPasses(x, dy, out, c, hw) : new DoublePasses(x, dy, out, c, hw);
+            if (x.dataType() != DataType.FLOAT) return new DoublePasses(x, dy, out, c, hw);
+            return NativeLibrary.available() ? new NativePasses(x, dy, out, c, hw) : new FloatPasses(x, dy, out, c, hw);
         }
 
         /** s1[j] = Σ (x − shift[j]), s2[j] = Σ (x − shift[j])² over images [i0, i1) of channel j. */
@@ -325,6 +326,40 @@ public class FastBatchNorm extends BatchNormalization {
                 }
                 out.position((long) i * per).put(db, 0, per);
             }
+        }
+    }
+
+    /** The float passes in native code ({@link NativeBatchNorm}): the same bits, without the copies. */
+    private static final class NativePasses extends Passes {
+        private final long x, dy, out;
+
+        NativePasses(INDArray x, INDArray dy, INDArray out, int c, int hw) {
+            super(c, hw);
+            this.x = NativeLibrary.address(x, "input");
+            this.dy = dy == null ? 0 : NativeLibrary.address(dy, "output gradient");
+            this.out = out == null ? 0 : NativeLibrary.address(out, "output");
+        }
+
+        private static float[] floats(double[] v) {
+            float[] f = new float[v.length];
+            for (int j = 0; j < v.length; j++) f[j] = (float) v[j];
+            return f;
+        }
+
+        void stats(int i0, int i1, double[] shift, double[] s1, double[] s2) {
+            NativeBatchNorm.stats(x, c, hw, i0, i1, floats(shift), s1, s2);
+        }
+
+        void normalize(int i0, int i1, double[] mean, double[] scale, double[] beta) {
+            NativeBatchNorm.normalize(x, out, c, hw, i0, i1, floats(mean), floats(scale), floats(beta));
+        }
+
+        void gradientSums(int i0, int i1, double[] mean, double[] sdy, double[] sdyx) {
+            NativeBatchNorm.gradientSums(x, dy, c, hw, i0, i1, floats(mean), sdy, sdyx);
+        }
+
+        void gradientInput(int i0, int i1, double[] mean, double[] k1, double[] k2, double[] k3) {
+            NativeBatchNorm.gradientInput(x, dy, out, c, hw, i0, i1, floats(mean), floats(k1), floats(k2), floats(k3));
         }
     }
 

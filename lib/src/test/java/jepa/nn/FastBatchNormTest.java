@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@link FastBatchNorm} against DL4J's stock BatchNormalization on the same parameters and data: activations (train
  * and inference mode), input epsilon, gamma/beta gradients and running-statistics "gradients" of the layer alone;
  * score, gradient and parameters (running mean/var included) after SGD steps of a graph input → bn → conv → output;
- * DL4J's running-statistics rule by hand; central differences; bit-identical results on 1 and 2 threads; the JSON
- * round trip. Double to 1e-10, float to 1e-5 (relative).
+ * DL4J's running-statistics rule by hand; central differences; bit-identical results on 1 and 2 threads and on the
+ * native and Java float passes; the JSON round trip. Double to 1e-10, float to 1e-5 (relative).
  */
 class FastBatchNormTest {
     static final int C = 4, H = 5, W = 6;
@@ -147,6 +147,34 @@ class FastBatchNormTest {
         String line = out.lines().filter(l -> l.startsWith("fingerprint ")).findFirst().orElseThrow(() -> new AssertionError(out));
         assertTrue(line.startsWith("fingerprint threads 2 "), line);
         assertEquals(here, line.substring("fingerprint threads 2 ".length()), "1 thread vs 2 threads");
+    }
+
+    /** The native passes (where the library loads) give the Java float passes' bits: outputs, epsilon, gradients. */
+    @Test
+    void nativePassesGiveTheJavaPassesBits() {
+        if (!NativeLibrary.available()) return;
+        float[][] nat = passes(), java;
+        System.setProperty("jepa.native", "false");
+        try {
+            java = passes();
+        } finally {
+            System.clearProperty("jepa.native");
+        }
+        String[] what = {"training output", "inference output", "input epsilon", "gamma", "beta", "mean", "var"};
+        for (int i = 0; i < what.length; i++) assertArrayEquals(java[i], nat[i], what[i]);
+    }
+
+    /** The float layer on 37 images (3 blocks, the last partial), a strided input: outputs, epsilon, gradients. */
+    private static float[][] passes() {
+        Layer l = graph(true, DataType.FLOAT).getLayer("bn");
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        l.setInput(input(DataType.FLOAT, 37, true), mgr);
+        INDArray test = l.activate(false, mgr).dup(), train = l.activate(true, mgr).dup();
+        Nd4j.getRandom().setSeed(8);
+        Pair<Gradient, INDArray> g = l.backpropGradient(Nd4j.randn(DataType.FLOAT, 37, C, H, W), mgr);
+        List<float[]> out = new ArrayList<>(List.of(train.data().asFloat(), test.data().asFloat(), g.getSecond().dup('c').data().asFloat()));
+        for (String p : new String[]{"gamma", "beta", "mean", "var"}) out.add(g.getFirst().getGradientFor(p).dup().data().asFloat());
+        return out.toArray(new float[0][]);
     }
 
     /** Child JVM entry point of {@link #threadCountDoesNotChangeResults}. */
