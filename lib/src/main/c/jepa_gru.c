@@ -2,7 +2,7 @@
  * A GRU layer's forward and backward pass through all steps for jepa.nn.NativeGru (float, feature-major: a state is
  * [rows, B] row-major): per step the gemms with the weights packed once per pass, and the gates' elementwise pass.
  * Why: a step is ~1 ms of arithmetic at B = 64, and handing each of its gemms and gate passes to pooled threads (Java
- * or OpenBLAS) cost 0.1-0.3 ms per hand-off on this 2-vCPU VM; the Java gates also ran in double with Math.exp.
+ * or OpenBLAS) cost 0.1-0.3 ms per hand-off on a 2-vCPU VM; the Java gates also ran in double with Math.exp.
  *
  * Each of the caller's threads runs the whole pass over its own range of hidden units (panels of 6) and meets the
  * others at a spin barrier once per step (the next step's gemm reads every unit's state). Every output element is
@@ -217,7 +217,7 @@ static void barrier(int *bar, int n, int *sense) {
         __atomic_store_n(&bar[1], *sense, __ATOMIC_RELEASE);
     } else {
         for (long spins = 0; __atomic_load_n(&bar[1], __ATOMIC_ACQUIRE) != *sense; spins++) {
-            if (spins < 20000) _mm_pause();
+            if (spins < 2000) _mm_pause();                      /* ~50 µs, then give the core away */
             else sched_yield();
         }
     }
@@ -246,7 +246,7 @@ AVX2 static void forwardPass(const float *wiT, const float *whT, const float *x,
 
 /*
  * Backward pass of one layer, this thread's panels [p0, p1) of hidden units. Per step t (last first): dL/dh' =
- * eps_t (eps + epsBase + t·h·b) + carry, the gates' deltas into dgi, dgh [steps, 3h, b], bias gradients added to dbi,
+ * eps_t (eps + t·h·b) + carry, the gates' deltas into dgi, dgh [steps, 3h, b], bias gradients added to dbi,
  * dbh (double); barrier; carry rows of the thread's units += Wh·dgh_t (wh: Wh [h, 3h] packed). Then dx_t = Wi·dgi_t
  * (wi: Wi [in, 3h] packed, dx_t = dx + t·in·b) for this thread's share of the steps (every dgi is complete after the
  * last step's barrier). carry ends as dL/dh_0.

@@ -30,7 +30,9 @@ import java.util.Collection;
  * one for dx = γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂)). Only the per-channel statistics are kept between the passes.
  * Element loops run in the array's precision (float loops vectorise on Java 17, float→double conversions do not),
  * with per-element sums over blocks of 16 images and per-channel totals in double; the blocks are fixed and combined
- * in order, so results do not depend on the thread count ({@link ParallelLoops}).
+ * in order, so results do not depend on the thread count ({@link ParallelLoops}). Where {@link NativeLibrary} is
+ * available the float passes run natively ({@link NativeBatchNorm}: the same bits, without copying every image into
+ * Java arrays and back).
  * <p>
  * The running statistics follow DL4J exactly: the backward pass writes the "gradients" (1−decay)·(running − batch)
  * (batch variance biased) for mean and var, which DL4J's NoOp updater subtracts, not divided by the minibatch.

@@ -28,6 +28,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * step views, the gate pass reads and writes plain ranges. Layers run one after the other over all steps (a layer
  * only reads the one below), so layer l's backward pass starts with the complete epsilon from layer l+1.
  * <p>
+ * Float layers run each pass over all steps natively where {@link NativeLibrary} is available ({@link NativeGru}:
+ * the same buffers and maths, gates in float); double layers, and float ones elsewhere, take the Java path above.
+ * <p>
  * Gradients are the true ones (no halving: ExactGradientVertex's doubling bug is SameDiff's). The buffers follow the
  * batch size, so unlike the stock runtime the vertex works at any B after a backward pass.
  */
