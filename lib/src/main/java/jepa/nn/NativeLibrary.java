@@ -13,10 +13,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 /**
- * The project's native kernels (src/main/c, AVX2 + FMA: {@link NativeConvolution}, {@link NativeGru}): one library,
- * built by gcc into the jar for linux-x86_64, loaded from the class path on first use. Elsewhere, when it was built
- * without gcc, or on a CPU without AVX2 and FMA, {@link #available()} is false and the callers keep their Java +
- * OpenBLAS paths. The system property jepa.native=false switches the kernels off (benchmarks compare the two paths).
+ * The project's native kernels (src/main/c, AVX2 + FMA: {@link NativeConvolution}, {@link NativeGru},
+ * {@link NativeBatchNorm}): one library, built by gcc into the jar for linux-x86_64, loaded from the class path on
+ * first use. Elsewhere, when it was built without gcc, or on a CPU without AVX2 and FMA, {@link #available()} is false
+ * and the callers keep their Java + OpenBLAS paths. The system property jepa.native=false switches the kernels off
+ * (benchmarks compare the two paths with it).
  */
 final class NativeLibrary {
     private static final Logger LOG = LoggerFactory.getLogger(NativeLibrary.class);
@@ -33,7 +34,7 @@ final class NativeLibrary {
         if (!linuxX86) return false;
         try (InputStream in = NativeLibrary.class.getResourceAsStream(LIBRARY)) {
             if (in == null) {
-                LOG.warn("{} is not on the class path (built without gcc?): convolutions and the GRU use Java + OpenBLAS", LIBRARY);
+                LOG.warn("{} is not on the class path (built without gcc?): convolutions, GRU and BatchNorm take the Java path", LIBRARY);
                 return false;
             }
             Path file = Files.createTempFile("libjepa", ".so");
@@ -41,10 +42,10 @@ final class NativeLibrary {
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             System.load(file.toString());
             boolean cpu = supported();
-            if (!cpu) LOG.info("this CPU lacks AVX2/FMA: convolutions and the GRU use Java + OpenBLAS");
+            if (!cpu) LOG.info("this CPU lacks AVX2/FMA: convolutions, GRU and BatchNorm take the Java path");
             return cpu;
         } catch (IOException | UnsatisfiedLinkError e) {
-            LOG.warn("could not load {}: convolutions and the GRU use Java + OpenBLAS ({})", LIBRARY, e.toString());
+            LOG.warn("could not load {}: convolutions, GRU and BatchNorm take the Java path ({})", LIBRARY, e.toString());
             return false;
         }
     }
