@@ -9,6 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.lang.ref.Reference;
 import java.util.Arrays;
 
+import static jepa.nn.NativeLibrary.address;
+import static jepa.nn.NativeLibrary.shape;
+
 /**
  * The float convolution of {@link ContiguousConvolution} (forward, weight gradient, input gradient) as native
  * kernels that never write the patch matrix: rows of patches are gathered into a cache-sized buffer and multiplied by
@@ -110,10 +113,6 @@ final class NativeConvolution {
         Reference.reachabilityFence(d);
         Reference.reachabilityFence(wc);
     }
-
-    private static void shape(INDArray a, String what, long... want) { NativeLibrary.shape(a, what, want); }
-
-    private static long address(INDArray a, String what) { return NativeLibrary.address(a, what); }
 
     private static native void forward(long x, long weights, long bias, long pre, long act, int oc, int b0, int b1,
                                        int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow);
