@@ -3,8 +3,9 @@
  * gradient, input gradient. The patch matrix is never written to memory: rows of patches (one per output position)
  * are gathered into a small buffer and multiplied at once by an AVX2/FMA 6 x 16 register tile, so im2col and the
  * gemm's packing are one pass over cached data; bias and ReLU are applied as results are stored, and the backward
- * kernels read ReLU's gradient from the pre-activation. Why: at MeNet5's shapes (64 output channels) OpenBLAS runs
- * im2col'd gemms at about half the CPU's peak, and the patch matrices (up to 170 MB) go through memory twice.
+ * kernels read ReLU's gradient from the activation (> 0 exactly where the pre-activation is), so no pre-activation
+ * needs to be kept. Why: at MeNet5's shapes (64 output channels) OpenBLAS runs im2col'd gemms at about half the CPU's
+ * peak, and the patch matrices (up to 170 MB) go through memory twice.
  *
  * Each call covers images [b0, b1) and writes only their part of the output, so the Java side runs disjoint ranges
  * on its threads. Every output element is summed in the same order whatever the ranges: results do not depend on
@@ -21,6 +22,7 @@
 #define MR 6           /* rows of a register tile */
 #define NR 16          /* columns of a register tile (two 8-float vectors) */
 #define SLACK 8        /* floats of slack around an image's gradient (input gradient) */
+#define PLANES_FROM 128 /* output positions per image from which forward() computes along the planes */
 #define BLOCK 96       /* patch rows per block of the weight gradient (96 x 800 floats: in L2) */
 
 typedef struct { int c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, k, k16, pix, npos; } Geometry;
@@ -79,26 +81,110 @@ AVX2 static void patch(const Geometry *g, const int *off, const float *img, int 
     for (int q = g->k; q < g->k16; q++) dst[q] = 0.f;
 }
 
-/* c[r][0..16) = sum over q < k of a[r * lda + q] * b[q * ldb + 0..16), for MR rows */
-static inline __attribute__((always_inline)) AVX2 void tile6(const float *a, int lda, const float *b, int ldb, int k, __m256 c[MR][2]) {
+/* c[i][0..16) = sum over q < k of a[i * ai + q * aq] * b[q * ldb + 0..16), for MR rows i */
+static inline __attribute__((always_inline)) AVX2 void tile6(const float *a, long ai, long aq, const float *b, int ldb, int k, __m256 c[MR][2]) {
     for (int i = 0; i < MR; i++) c[i][0] = c[i][1] = _mm256_setzero_ps();
-    for (int q = 0; q < k; q++, a++, b += ldb) {
+    for (int q = 0; q < k; q++, a += aq, b += ldb) {
         __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
 #pragma GCC unroll 6
         for (int i = 0; i < MR; i++) {
-            __m256 t = _mm256_broadcast_ss(a + (long) i * lda);
+            __m256 t = _mm256_broadcast_ss(a + i * ai);
             c[i][0] = _mm256_fmadd_ps(t, b0, c[i][0]);
             c[i][1] = _mm256_fmadd_ps(t, b1, c[i][1]);
         }
     }
 }
 
+/* c[i][0..16) = sum over q < k of w[i * k + q] * pt[q * ld + 0..16), then act (and pre) rows i = ReLU(c + bias): R rows of
+   16 positions, n <= 16 of them stored (planes np apart) */
+static inline __attribute__((always_inline)) AVX2 void planeTile(const float *w, int k, const float *pt, int ld, const float *bias,
+        float *pre, float *act, long np, int n, const int R) {
+    __m256 c[MR][2];
+#pragma GCC unroll 6
+    for (int i = 0; i < R; i++) c[i][0] = c[i][1] = _mm256_setzero_ps();
+    for (int q = 0; q < k; q++, pt += ld) {
+        __m256 p0 = _mm256_loadu_ps(pt), p1 = _mm256_loadu_ps(pt + 8);
+#pragma GCC unroll 6
+        for (int i = 0; i < R; i++) {
+            __m256 t = _mm256_broadcast_ss(w + (long) i * k + q);
+            c[i][0] = _mm256_fmadd_ps(t, p0, c[i][0]);
+            c[i][1] = _mm256_fmadd_ps(t, p1, c[i][1]);
+        }
+    }
+    __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lane), m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(n - 8), lane);
+#pragma GCC unroll 6
+    for (int i = 0; i < R; i++) {
+        __m256 b = _mm256_set1_ps(bias ? bias[i] : 0.f), zero = _mm256_setzero_ps();
+        __m256 v0 = _mm256_add_ps(c[i][0], b), v1 = _mm256_add_ps(c[i][1], b);
+        /* ReLU as v <= 0 ? 0 : v: NaN passes, -0 becomes 0 */
+        __m256 a0 = _mm256_andnot_ps(_mm256_cmp_ps(v0, zero, _CMP_LE_OQ), v0), a1 = _mm256_andnot_ps(_mm256_cmp_ps(v1, zero, _CMP_LE_OQ), v1);
+        float *y = act + i * np;
+        if (n == NR) {
+            _mm256_storeu_ps(y, a0);
+            _mm256_storeu_ps(y + 8, a1);
+            if (pre) {
+                _mm256_storeu_ps(pre + i * np, v0);
+                _mm256_storeu_ps(pre + i * np + 8, v1);
+            }
+        } else {
+            _mm256_maskstore_ps(y, m0, a0);
+            _mm256_maskstore_ps(y + 8, m1, a1);
+            if (pre) {
+                _mm256_maskstore_ps(pre + i * np, m0, v0);
+                _mm256_maskstore_ps(pre + i * np + 8, m1, v1);
+            }
+        }
+    }
+}
+
+/*
+ * forward() for layers with many output positions per image (MeNet5's first: 196 of them, patches of 25): per image the
+ * transposed patch matrix pt [k, P16] (positions in 16s, zeros past P), and per tile R output channels times 16
+ * positions, stored along the positions of the NCHW planes as whole vectors. Why: at 25-entry patches the row form's
+ * element-by-element scattered stores took more time than its multiplications. Each output is the same sum in the same
+ * order as in the row form (q = 0, 1, ... by FMA, then + bias), so the results are the same bits.
+ */
+AVX2 static void forwardPlanes(const float *x, const float *w, const float *bias, float *pre, float *act, int oc, int b0, int b1, const Geometry *g) {
+    int np = g->npos, k = g->k, p16 = (np + NR - 1) / NR * NR;
+    int *off = offsets(g), *offT = malloc(sizeof(int) * (size_t) k * p16);
+    float *pt = aligned_alloc(64, sizeof(float) * (size_t) k * p16);
+    for (int q = 0; q < k; q++)                                 /* by patch entry; -1 (padding, or past P) reads 0 */
+        for (int p = 0; p < p16; p++) offT[q * p16 + p] = p < np ? off[(long) p * k + q] : -1;
+    for (int b = b0; b < b1; b++) {
+        const float *img = x + (long) b * g->pix;
+        for (int i = 0; i < k * p16; i += 8) {
+            __m256i o = _mm256_loadu_si256((const __m256i *) (offT + i));
+            __m256i in = _mm256_cmpgt_epi32(o, _mm256_set1_epi32(-1));
+            _mm256_storeu_ps(pt + i, _mm256_mask_i32gather_ps(_mm256_setzero_ps(), img, _mm256_and_si256(o, in), _mm256_castsi256_ps(in), 4));
+        }
+        long plane = (long) b * oc * np;
+        for (int p0 = 0; p0 < np; p0 += NR) {
+            int n = np - p0 < NR ? np - p0 : NR, o0 = 0;
+            float *pr = pre ? pre + plane + p0 : NULL, *ac = act + plane + p0;
+#define PLANES(R) planeTile(w + (long) o0 * k, k, pt + p0, p16, bias ? bias + o0 : NULL, pr ? pr + (long) o0 * np : NULL, ac + (long) o0 * np, np, n, R)
+            for (; o0 + MR <= oc; o0 += MR) PLANES(MR);
+            for (; o0 + 4 <= oc; o0 += 4) PLANES(4);
+            for (; o0 + 2 <= oc; o0 += 2) PLANES(2);
+            for (; o0 < oc; o0++) PLANES(1);
+#undef PLANES
+        }
+    }
+    free(off);
+    free(offT);
+    free(pt);
+}
+
 /*
  * For the rows of images [b0, b1), the convolution of x [B, C, H, W] with w [oC, C, kH, kW] plus bias (may be null)
- * as pre (NCHW [B, oC, oH, oW], may be null: the pre-activation the backward pass reads) and act = ReLU(pre) (NCHW).
+ * as pre (NCHW [B, oC, oH, oW], may be null) and act = ReLU(pre) (NCHW), which the backward pass reads.
  * ReLU as Java's Math.max(v, 0): NaN passes, −0 becomes 0. oC must be a multiple of 16.
  */
 AVX2 static void forward(const float *x, const float *w, const float *bias, float *pre, float *act, int oc, int b0, int b1, const Geometry *g) {
+    if (g->npos >= PLANES_FROM && g->k <= 64) {
+        forwardPlanes(x, w, bias, pre, act, oc, b0, b1, g);
+        return;
+    }
     float *wt = aligned_alloc(64, sizeof(float) * g->k * oc), *pa = aligned_alloc(64, sizeof(float) * (MR * g->k16 + 16));
     int *off = g->kw > 8 ? offsets(g) : NULL;                     /* patch() reads it for kernels wider than 8 only */
     for (int q = 0; q < g->k; q++)
@@ -115,7 +201,7 @@ AVX2 static void forward(const float *x, const float *w, const float *bias, floa
             patch(g, off, x + (row / np) * g->pix, (int) (row % np), pa + r * g->k16);
         }
         for (int n0 = 0; n0 < oc; n0 += NR) {
-            tile6(pa, g->k16, wt + n0, oc, g->k, c);
+            tile6(pa, g->k16, 1, wt + n0, oc, g->k, c);
             for (int i = 0; i < MR; i++) {
                 _mm256_storeu_ps(out + i * NR, c[i][0]);
                 _mm256_storeu_ps(out + i * NR + 8, c[i][1]);
@@ -136,17 +222,24 @@ AVX2 static void forward(const float *x, const float *w, const float *bias, floa
     free(off);
 }
 
-/* The gradient at the convolution's output: ReLU's gradient times eps (0 where pre is not > 0, NaN included). */
-static inline float delta(const float *pre, const float *eps, long idx) {
-    uint32_t e, keep = -(uint32_t) (pre[idx] > 0.f);        /* a mask, not a branch: ReLU's sign pattern is random */
-    memcpy(&e, eps + idx, 4);
-    e &= keep;
-    float d;
-    memcpy(&d, &e, 4);
-    return d;
+/* d[0..n) = the gradient at the convolution's output on a run of n elements: ReLU's gradient times eps, i.e. eps where
+   act > 0 and 0 elsewhere (NaN included; act > 0 exactly where the pre-activation is > 0). A mask, not a branch: ReLU's
+   sign pattern is random. */
+AVX2 static void deltas(const float *act, const float *eps, float *d, int n) {
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 keep = _mm256_cmp_ps(_mm256_loadu_ps(act + i), _mm256_setzero_ps(), _CMP_GT_OQ);
+        _mm256_storeu_ps(d + i, _mm256_and_ps(keep, _mm256_loadu_ps(eps + i)));
+    }
+    for (; i < n; i++) {
+        uint32_t e, keep = -(uint32_t) (act[i] > 0.f);
+        memcpy(&e, eps + i, 4);
+        e &= keep;
+        memcpy(d + i, &e, 4);
+    }
 }
 
-/* acc[i][0..16) (rows ld apart) += sum over rows r of d[r * ldd + i] * p[r * ldp + 0..16), for R <= MR rows */
+/* acc[i][0..16) (rows ld apart) += sum over r < rows of d[i * ldd + r] * p[r * ldp + 0..16), for R <= MR rows i */
 static inline __attribute__((always_inline)) AVX2 void gradientTile(float *acc, int ld, const float *d, int ldd, const float *p, int ldp, int rows, const int R) {
     __m256 c[MR][2];
 #pragma GCC unroll 6
@@ -154,11 +247,11 @@ static inline __attribute__((always_inline)) AVX2 void gradientTile(float *acc, 
         c[i][0] = _mm256_loadu_ps(acc + (long) i * ld);
         c[i][1] = _mm256_loadu_ps(acc + (long) i * ld + 8);
     }
-    for (int r = 0; r < rows; r++, d += ldd, p += ldp) {
+    for (int r = 0; r < rows; r++, d++, p += ldp) {
         __m256 p0 = _mm256_loadu_ps(p), p1 = _mm256_loadu_ps(p + 8);
 #pragma GCC unroll 6
         for (int i = 0; i < R; i++) {
-            __m256 t = _mm256_broadcast_ss(d + i);
+            __m256 t = _mm256_broadcast_ss(d + (long) i * ldd);
             c[i][0] = _mm256_fmadd_ps(t, p0, c[i][0]);
             c[i][1] = _mm256_fmadd_ps(t, p1, c[i][1]);
         }
@@ -170,39 +263,47 @@ static inline __attribute__((always_inline)) AVX2 void gradientTile(float *acc, 
     }
 }
 
+/* The sum of d[0..n) in double as four partial sums (lane j takes the elements j, j + 4, ...), then (s0 + s1) + (s2 + s3):
+   one chain of adds would bound the pass. */
+AVX2 static double sum4(const float *d, int n) {
+    __m256d s = _mm256_setzero_pd();
+    int r = 0;
+    for (; r + 4 <= n; r += 4) s = _mm256_add_pd(s, _mm256_cvtps_pd(_mm_loadu_ps(d + r)));
+    double t[4];
+    _mm256_storeu_pd(t, s);
+    for (; r < n; r++) t[r & 3] += d[r];
+    return (t[0] + t[1]) + (t[2] + t[3]);
+}
+
 /*
  * dw [oC, k16] = the weight gradient from images [b0, b1) only (columns past C·kH·kW are zero): the sum over their
- * output positions, in row order, of the output gradient delta(pre, eps) times the row's patch; and db[oC] (double)
- * the sum of the output gradients, the bias gradient of these images.
+ * output positions, in row order, of the output gradient (deltas of act and eps) times the row's patch; and db[oC]
+ * (double) the sum of the output gradients, the bias gradient of these images.
  */
-AVX2 static void weightGradient(const float *x, const float *pre, const float *eps, float *dw, double *dbias, int oc, int b0, int b1, const Geometry *g) {
+AVX2 static void weightGradient(const float *x, const float *act, const float *eps, float *dw, double *dbias, int oc, int b0, int b1, const Geometry *g) {
     float *pb = aligned_alloc(64, sizeof(float) * (BLOCK * g->k16 + 16)), *db = aligned_alloc(64, sizeof(float) * BLOCK * oc);
     int *off = g->kw > 8 ? offsets(g) : NULL;
-    long np = g->npos, end = (long) b1 * np, at[BLOCK];
+    long np = g->npos, end = (long) b1 * np;
     memset(dw, 0, sizeof(float) * oc * g->k16);
     for (int o = 0; o < oc; o++) dbias[o] = 0.0;
     for (long m0 = (long) b0 * np; m0 < end; m0 += BLOCK) {
         int rows = end - m0 < BLOCK ? (int) (end - m0) : BLOCK;
         for (int r = 0; r < rows; r++) {
             long row = m0 + r;
-            at[r] = row / np * oc * np + row % np;                 /* NCHW index of the row's channel 0 */
             patch(g, off, x + (row / np) * g->pix, (int) (row % np), pb + (long) r * g->k16);
         }
-        for (int o = 0; o < oc; o++) {                             /* runs of pixels of one channel: contiguous in NCHW */
-            double s[4] = {0, 0, 0, 0};                            /* four sums: one chain of adds would bound the pass */
-            for (int r = 0; r < rows; r++) {
-                float d = delta(pre, eps, at[r] + (long) o * np);
-                db[r * oc + o] = d;
-                s[r & 3] += d;
-            }
-            dbias[o] += (s[0] + s[1]) + (s[2] + s[3]);
+        for (int r = 0; r < rows;) {                               /* db[o][r]: runs of one image, contiguous in NCHW */
+            long row = m0 + r, b = row / np, p = row % np, n = np - p < rows - r ? np - p : rows - r;
+            for (int o = 0; o < oc; o++) deltas(act + (b * oc + o) * np + p, eps + (b * oc + o) * np + p, db + (long) o * BLOCK + r, (int) n);
+            r += (int) n;
         }
+        for (int o = 0; o < oc; o++) dbias[o] += sum4(db + (long) o * BLOCK, rows);
         for (int k0 = 0; k0 < g->k16; k0 += NR) {
             int o0 = 0;
-            for (; o0 + MR <= oc; o0 += MR) gradientTile(dw + (long) o0 * g->k16 + k0, g->k16, db + o0, oc, pb + k0, g->k16, rows, MR);
-            for (; o0 + 4 <= oc; o0 += 4) gradientTile(dw + (long) o0 * g->k16 + k0, g->k16, db + o0, oc, pb + k0, g->k16, rows, 4);
-            for (; o0 + 2 <= oc; o0 += 2) gradientTile(dw + (long) o0 * g->k16 + k0, g->k16, db + o0, oc, pb + k0, g->k16, rows, 2);
-            for (; o0 < oc; o0++) gradientTile(dw + (long) o0 * g->k16 + k0, g->k16, db + o0, oc, pb + k0, g->k16, rows, 1);
+            for (; o0 + MR <= oc; o0 += MR) gradientTile(dw + (long) o0 * g->k16 + k0, g->k16, db + (long) o0 * BLOCK, BLOCK, pb + k0, g->k16, rows, MR);
+            for (; o0 + 4 <= oc; o0 += 4) gradientTile(dw + (long) o0 * g->k16 + k0, g->k16, db + (long) o0 * BLOCK, BLOCK, pb + k0, g->k16, rows, 4);
+            for (; o0 + 2 <= oc; o0 += 2) gradientTile(dw + (long) o0 * g->k16 + k0, g->k16, db + (long) o0 * BLOCK, BLOCK, pb + k0, g->k16, rows, 2);
+            for (; o0 < oc; o0++) gradientTile(dw + (long) o0 * g->k16 + k0, g->k16, db + (long) o0 * BLOCK, BLOCK, pb + k0, g->k16, rows, 1);
         }
     }
     free(pb);
@@ -211,11 +312,11 @@ AVX2 static void weightGradient(const float *x, const float *pre, const float *e
 }
 
 /*
- * dx [B, C, H, W] for images [b0, b1) = the adjoint of the patches applied to deltaᵀ·w (delta = ReLU'(pre) ⊙ eps):
+ * dx [B, C, H, W] for images [b0, b1) = the adjoint of the patches applied to deltaᵀ·w (the deltas of act and eps):
  * per image the patch gradients [P, k] (P = oH·oW) in a buffer, then added into the image's pixels, each pixel's
  * contributions in the order of the output positions.
  */
-AVX2 static void inputGradient(const float *pre, const float *eps, const float *w, float *dx, int oc, int b0, int b1, const Geometry *g) {
+AVX2 static void inputGradient(const float *act, const float *eps, const float *w, float *dx, int oc, int b0, int b1, const Geometry *g) {
     int np = g->npos, rowsUp = (np + MR - 1) / MR * MR;
     float *wp = aligned_alloc(64, sizeof(float) * oc * g->k16), *db = aligned_alloc(64, sizeof(float) * rowsUp * oc);
     /* img: the image's gradient with SLACK floats on both sides, which the 8-float runs may touch (adding 0) */
@@ -228,14 +329,13 @@ AVX2 static void inputGradient(const float *pre, const float *eps, const float *
         memcpy(wp + (long) o * g->k16, w + (long) o * g->k, sizeof(float) * g->k);
         for (int q = g->k; q < g->k16; q++) wp[(long) o * g->k16 + q] = 0.f;
     }
-    memset(db, 0, sizeof(float) * rowsUp * oc);
+    memset(db, 0, sizeof(float) * rowsUp * oc);                /* db[o][r]; rows past P stay 0 */
     __m256 c[MR][2];
     for (int b = b0; b < b1; b++) {
-        for (int o = 0; o < oc; o++)
-            for (int r = 0; r < np; r++) db[r * oc + o] = delta(pre, eps, ((long) b * oc + o) * np + r);
+        for (int o = 0; o < oc; o++) deltas(act + ((long) b * oc + o) * np, eps + ((long) b * oc + o) * np, db + (long) o * rowsUp, np);
         for (int k0 = 0; k0 < g->k16; k0 += NR)
             for (int r0 = 0; r0 < np; r0 += MR) {
-                tile6(db + r0 * oc, oc, wp + k0, g->k16, oc, c);
+                tile6(db + r0, 1, rowsUp, wp + k0, g->k16, oc, c);
                 for (int i = 0; i < MR; i++) {
                     _mm256_storeu_ps(pg + (long) (r0 + i) * g->k16 + k0, c[i][0]);
                     _mm256_storeu_ps(pg + (long) (r0 + i) * g->k16 + k0 + 8, c[i][1]);
@@ -283,14 +383,14 @@ JNIEXPORT void JNICALL Java_jepa_nn_NativeConvolution_forward(JNIEnv *env, jclas
     forward(PTR(x), PTR(wt), PTR(bias), PTR(pre), PTR(act), oc, b0, b1, &g);
 }
 
-JNIEXPORT void JNICALL Java_jepa_nn_NativeConvolution_weightGradient(JNIEnv *env, jclass cls, jlong x, jlong pre, jlong eps, jlong dw, jlong dbias,
+JNIEXPORT void JNICALL Java_jepa_nn_NativeConvolution_weightGradient(JNIEnv *env, jclass cls, jlong x, jlong act, jlong eps, jlong dw, jlong dbias,
         jint oc, jint b0, jint b1, jint c, jint h, jint w, jint kh, jint kw, jint sh, jint sw, jint ph, jint pw, jint oh, jint ow) {
     Geometry g = GEOMETRY;
-    weightGradient(PTR(x), PTR(pre), PTR(eps), PTR(dw), (double *) (intptr_t) dbias, oc, b0, b1, &g);
+    weightGradient(PTR(x), PTR(act), PTR(eps), PTR(dw), (double *) (intptr_t) dbias, oc, b0, b1, &g);
 }
 
-JNIEXPORT void JNICALL Java_jepa_nn_NativeConvolution_inputGradient(JNIEnv *env, jclass cls, jlong pre, jlong eps, jlong wt, jlong dx,
+JNIEXPORT void JNICALL Java_jepa_nn_NativeConvolution_inputGradient(JNIEnv *env, jclass cls, jlong act, jlong eps, jlong wt, jlong dx,
         jint oc, jint b0, jint b1, jint c, jint h, jint w, jint kh, jint kw, jint sh, jint sw, jint ph, jint pw, jint oh, jint ow) {
     Geometry g = GEOMETRY;
-    inputGradient(PTR(pre), PTR(eps), PTR(wt), PTR(dx), oc, b0, b1, &g);
+    inputGradient(PTR(act), PTR(eps), PTR(wt), PTR(dx), oc, b0, b1, &g);
 }

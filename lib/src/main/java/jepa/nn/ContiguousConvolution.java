@@ -80,6 +80,9 @@ public class ContiguousConvolution extends ConvolutionLayer {
     /** The runtime layer: only preOutput differs from DL4J's. */
     public static class Runtime extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
 
+        /** The native forward's output and the input it was computed from (identity), for the backward pass. */
+        private INDArray activation, activationOf;
+
         public Runtime(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }
 
         /**
@@ -131,14 +134,17 @@ public class ContiguousConvolution extends ConvolutionLayer {
             int[] out = ConvolutionUtils.getOutputSize(in, lc.getKernelSize(), s, pad, convolutionMode, lc.getDilation(), CNN2DFormat.NCHW);
             long oh = out[0], ow = out[1], p = oh * ow, kk = ic * kh * kw;
             boolean cache = caching(training, workspaceMgr);
-            INDArray pre = cache ? uninitialized(true, workspaceMgr, DataType.FLOAT, mb, oc, oh, ow) : null;
             INDArray act = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{mb, oc, oh, ow}, 'c');
-            if (NativeConvolution.applies(weights)) {                                              // no patch matrix
-                NativeConvolution.forward(in, weights, bias, pre, act, geometry(in, weights, oh, ow));
-                preOutput = pre;                                         // null without a cache: never a stale one
+            if (NativeConvolution.applies(weights)) {             // no patch matrix; backprop reads ReLU's gradient from act
+                NativeConvolution.forward(in, weights, bias, null, act, geometry(in, weights, oh, ow));
+                activation = act;
+                activationOf = input;
+                preOutput = null;
                 i2d = null;
                 return act;
             }
+            activation = activationOf = null;
+            INDArray pre = cache ? uninitialized(true, workspaceMgr, DataType.FLOAT, mb, oc, oh, ow) : null;
             INDArray patches = uninitialized(cache, workspaceMgr, DataType.FLOAT, mb, p, kk);
             patches(in, patches, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
             INDArray im2col2d = patches.reshape('c', mb * p, kk);
@@ -163,16 +169,18 @@ public class ContiguousConvolution extends ConvolutionLayer {
                     (int) weights.size(2), (int) weights.size(3), s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);
         }
 
-        /** For backprop on the native path: the forward's cached pre-activation, or (without a cache) computed again. */
-        private INDArray nativePreOutput(INDArray weights, long oh, long ow, LayerWorkspaceMgr workspaceMgr) {
+        /**
+         * For backprop on the native path: the forward's activation (act > 0 exactly where the pre-activation is), the
+         * array the next layer holds as its input until its own backprop; computed again if the input changed since.
+         */
+        private INDArray nativeActivation(INDArray weights, long oh, long ow, LayerWorkspaceMgr workspaceMgr) {
             long mb = input.size(0), oc = weights.size(0);
-            if (preOutput != null && Arrays.equals(preOutput.shape(), new long[]{mb, oc, oh, ow})) return preOutput;
+            if (activation != null && activationOf == input && Arrays.equals(activation.shape(), new long[]{mb, oc, oh, ow})) return activation;
             INDArray in = input.castTo(DataType.FLOAT);
             INDArray bias = ((ConvolutionLayer) layerConf()).hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr) : null;
-            INDArray pre = Nd4j.createUninitialized(DataType.FLOAT, new long[]{mb, oc, oh, ow}, 'c'), act = pre.ulike();
-            NativeConvolution.forward(in, weights, bias, pre, act, geometry(in, weights, oh, ow));
-            release(act);
-            return pre;
+            INDArray act = Nd4j.createUninitialized(DataType.FLOAT, new long[]{mb, oc, oh, ow}, 'c');
+            NativeConvolution.forward(in, weights, bias, null, act, geometry(in, weights, oh, ow));
+            return act;
         }
 
         @Override
@@ -265,18 +273,18 @@ public class ContiguousConvolution extends ConvolutionLayer {
             INDArray epsNext, delta2d = null;                                                     // delta2d: [oC, B·oH·oW]
             double[] biasGradient = null;                                                         // from the ReLU pass when fused
             if (fused(weights) && NativeConvolution.applies(weights)) {
-                // ReLU's gradient read from the pre-activation inside the kernels: no patch matrix, no delta array
-                INDArray pre = nativePreOutput(weights, out[0], out[1], workspaceMgr), in = input.castTo(DataType.FLOAT), e = DenseArrays.dense(epsilon, true);
+                // ReLU's gradient read from the activation inside the kernels: no patch matrix, no delta array
+                INDArray act = nativeActivation(weights, out[0], out[1], workspaceMgr), in = input.castTo(DataType.FLOAT), e = DenseArrays.dense(epsilon, true);
                 NativeConvolution.Geometry g = geometry(in, weights, out[0], out[1]);
                 biasGradient = new double[(int) oc];
-                NativeConvolution.weightGradient(in, pre, e, weightGradView, biasGradient, g);
+                NativeConvolution.weightGradient(in, act, e, weightGradView, biasGradient, g);
                 if (inputGradient) {
                     epsNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, new long[]{mb, ic, inH, inW}, 'c');
-                    NativeConvolution.inputGradient(pre, e, weights, epsNext, g);
+                    NativeConvolution.inputGradient(act, e, weights, epsNext, g);
                 } else {
                     epsNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, new long[]{mb, ic, inH, inW}, 'c');
                 }
-                if (pre != preOutput) release(pre);                                               // computed for this call
+                if (act != activation) release(act);                                              // computed for this call
             } else {
                 Pair<INDArray, INDArray> p = preOutput4d(true, true, workspaceMgr);
                 long oh = p.getFirst().size(2), ow = p.getFirst().size(3), n = mb * oh * ow;

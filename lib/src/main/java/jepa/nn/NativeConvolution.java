@@ -45,7 +45,8 @@ final class NativeConvolution {
 
     /**
      * pre (may be null) = the convolution of x [B, C, H, W] with weights [oC, C, kH, kW] plus bias (may be null) and
-     * act = ReLU(pre) as Java's Math.max(v, 0): both NCHW [B, oC, oH, oW], fresh.
+     * act = ReLU(pre) as Java's Math.max(v, 0): both NCHW [B, oC, oH, oW], fresh. The backward kernels need only act
+     * (act > 0 exactly where pre > 0).
      */
     static void forward(INDArray x, INDArray weights, INDArray bias, INDArray pre, INDArray act, Geometry g) {
         shape(x, "input", g.mb, g.c, g.h, g.w);
@@ -63,16 +64,16 @@ final class NativeConvolution {
 
     /**
      * gradient [oC, C, kH, kW] (any layout, overwritten) = the weight gradient from x and the output gradient
-     * ReLU'(pre) ⊙ eps (both NCHW [B, oC, oH, oW]); biasGradient[oC] = the sum of the output gradients, in double.
+     * ReLU'(act) ⊙ eps (both NCHW [B, oC, oH, oW]); biasGradient[oC] = the sum of the output gradients, in double.
      */
-    static void weightGradient(INDArray x, INDArray pre, INDArray eps, INDArray gradient, double[] biasGradient, Geometry g) {
+    static void weightGradient(INDArray x, INDArray act, INDArray eps, INDArray gradient, double[] biasGradient, Geometry g) {
         shape(x, "input", g.mb, g.c, g.h, g.w);
-        shape(pre, "pre-activation", g.mb, g.oc, g.oh, g.ow);
+        shape(act, "activation", g.mb, g.oc, g.oh, g.ow);
         shape(eps, "output gradient", g.mb, g.oc, g.oh, g.ow);
         shape(gradient, "weight gradient", g.oc, g.c, g.kh, g.kw);
         if (biasGradient.length != g.oc) throw new IllegalArgumentException("bias gradient needs " + g.oc + " entries, got " + biasGradient.length);
-        INDArray in = DenseArrays.dense(x, true), z = DenseArrays.dense(pre, true), e = DenseArrays.dense(eps, true);
-        long px = address(in, "input"), pz = address(z, "pre-activation"), pe = address(e, "output gradient");
+        INDArray in = DenseArrays.dense(x, true), z = DenseArrays.dense(act, true), e = DenseArrays.dense(eps, true);
+        long px = address(in, "input"), pz = address(z, "activation"), pe = address(e, "output gradient");
         int chunks = Math.min(WEIGHT_CHUNKS, g.mb), k = g.c * g.kh * g.kw, k16 = g.k16(), len = g.oc * k16;
         float[] sum = new float[g.oc * k];
         double[] bias = new double[chunks * g.oc];
@@ -100,14 +101,14 @@ final class NativeConvolution {
         gradient.assign(Nd4j.create(sum, new long[]{g.oc, g.c, g.kh, g.kw}, 'c'));
     }
 
-    /** eps [B, C, H, W] (fresh c-order) = the input gradient from ReLU'(pre) ⊙ outputGradient (both NCHW) and weights. */
-    static void inputGradient(INDArray pre, INDArray outputGradient, INDArray weights, INDArray eps, Geometry g) {
-        shape(pre, "pre-activation", g.mb, g.oc, g.oh, g.ow);
+    /** eps [B, C, H, W] (fresh c-order) = the input gradient from ReLU'(act) ⊙ outputGradient (both NCHW) and weights. */
+    static void inputGradient(INDArray act, INDArray outputGradient, INDArray weights, INDArray eps, Geometry g) {
+        shape(act, "activation", g.mb, g.oc, g.oh, g.ow);
         shape(outputGradient, "output gradient", g.mb, g.oc, g.oh, g.ow);
         shape(weights, "weights", g.oc, g.c, g.kh, g.kw);
         shape(eps, "input gradient", g.mb, g.c, g.h, g.w);
-        INDArray z = DenseArrays.dense(pre, true), d = DenseArrays.dense(outputGradient, true), wc = weights.dup('c');
-        long pz = address(z, "pre-activation"), pd = address(d, "output gradient"), pw = address(wc, "weights"), pe = address(eps, "input gradient");
+        INDArray z = DenseArrays.dense(act, true), d = DenseArrays.dense(outputGradient, true), wc = weights.dup('c');
+        long pz = address(z, "activation"), pd = address(d, "output gradient"), pw = address(wc, "weights"), pe = address(eps, "input gradient");
         ParallelLoops.forRange(g.mb, (b0, b1) -> inputGradient(pz, pd, pw, pe, g.oc, b0, b1, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.oh, g.ow));
         Reference.reachabilityFence(z);
         Reference.reachabilityFence(d);
@@ -117,9 +118,9 @@ final class NativeConvolution {
     private static native void forward(long x, long weights, long bias, long pre, long act, int oc, int b0, int b1,
                                        int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow);
 
-    private static native void weightGradient(long x, long pre, long eps, long gradient, long biasGradient, int oc, int b0, int b1,
+    private static native void weightGradient(long x, long act, long eps, long gradient, long biasGradient, int oc, int b0, int b1,
                                               int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow);
 
-    private static native void inputGradient(long pre, long eps, long weights, long dx, int oc, int b0, int b1,
+    private static native void inputGradient(long act, long eps, long weights, long dx, int oc, int b0, int b1,
                                              int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow);
 }

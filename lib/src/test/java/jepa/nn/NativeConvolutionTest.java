@@ -24,8 +24,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * {@link NativeConvolution} against the im2col formulation in double (libnd4j's im2col / col2im and double gemms):
- * pre-activation with bias, ReLU, weight, bias and input gradients (ReLU's gradient from the pre-activation) for MeNet5's three geometries and odd ones (padding wider than a
- * kernel's reach, non-square images, a batch that is not a multiple of the kernels' row tiles), the same results
+ * pre-activation with bias, ReLU, weight, bias and input gradients (ReLU's gradient from the activation) for MeNet5's
+ * three geometries and odd ones (padding wider than a kernel's reach, non-square images, a batch that is not a
+ * multiple of the kernels' row tiles, many positions per image: the forward's planes form), the same results
  * on 1 and 3 threads, and the library present wherever the CPU can run it.
  */
 class NativeConvolutionTest {
@@ -49,20 +50,22 @@ class NativeConvolutionTest {
     void matchesIm2colInDouble() {
         if (!here()) return;
         Case[] cases = {
-                new Case(5, 1, 28, 28, 32, 5, 2, 2),      // MeNet5's first convolution (K = 25, not a multiple of 16)
+                new Case(5, 1, 28, 28, 32, 5, 2, 2),      // MeNet5's first convolution (K = 25, not a multiple of 16; planes)
                 new Case(4, 32, 14, 14, 64, 5, 2, 2),     // second
                 new Case(7, 64, 7, 7, 64, 3, 1, 1),       // third
                 new Case(3, 3, 9, 6, 16, 3, 2, 4),        // padding past the kernel's reach, non-square
                 new Case(2, 2, 5, 5, 48, 1, 1, 0),        // 1×1
                 new Case(2, 2, 12, 12, 16, 9, 1, 4),      // a kernel wider than 8: patches by the offset table
-                new Case(2, 2, 4, 4, 16, 3, 2, 9)};       // padding wider than the input gradient's slack
+                new Case(2, 2, 4, 4, 16, 3, 2, 9),        // padding wider than the input gradient's slack
+                new Case(3, 2, 24, 21, 48, 3, 1, 1)};     // 504 positions: planes, 16 channels to a tile, a partial one
         for (Case t : cases) {
             int oh = (t.h + 2 * t.p - t.k) / t.s + 1, ow = (t.w + 2 * t.p - t.k) / t.s + 1, kk = t.c * t.k * t.k;
             long n = (long) t.mb * oh * ow;
             Nd4j.getRandom().setSeed(21);
             INDArray x = Nd4j.randn(DataType.FLOAT, t.mb, t.c, t.h, t.w), wt = Nd4j.randn(DataType.FLOAT, t.oc, t.c, t.k, t.k);
             INDArray bias = Nd4j.randn(DataType.FLOAT, 1, t.oc);
-            INDArray pre = Nd4j.randn(DataType.FLOAT, t.mb, t.oc, oh, ow), eps = Nd4j.randn(DataType.FLOAT, t.mb, t.oc, oh, ow);
+            // the backward kernels' activation: random signs, as ReLU's gradient only asks act > 0
+            INDArray act = Nd4j.randn(DataType.FLOAT, t.mb, t.oc, oh, ow), eps = Nd4j.randn(DataType.FLOAT, t.mb, t.oc, oh, ow);
             NativeConvolution.Geometry g = new NativeConvolution.Geometry(t.mb, t.c, t.h, t.w, t.oc, t.k, t.k, t.s, t.s, t.p, t.p, oh, ow);
 
             INDArray cols = Nd4j.create(DataType.DOUBLE, t.mb, (long) oh * ow, kk);
@@ -71,7 +74,7 @@ class NativeConvolutionTest {
             INDArray preRef = w2d.mmul(cols2d.transpose()).addiColumnVector(bias.castTo(DataType.DOUBLE).reshape(t.oc, 1))   // [oC, n]
                     .reshape('c', t.oc, t.mb, (long) oh * ow).permute(1, 0, 2).dup('c').reshape('c', t.mb, t.oc, oh, ow);
             INDArray actRef = Transforms.max(preRef, 0.0, true);
-            INDArray delta = pre.gt(0).castTo(DataType.DOUBLE).muli(eps.castTo(DataType.DOUBLE));                             // NCHW
+            INDArray delta = act.gt(0).castTo(DataType.DOUBLE).muli(eps.castTo(DataType.DOUBLE));                             // NCHW
             INDArray d = delta.permute(1, 0, 2, 3).dup('c').reshape('c', t.oc, n);
             INDArray dwRef = d.mmul(cols2d).reshape('c', t.oc, t.c, t.k, t.k), dbRef = d.sum(1);
             INDArray dxRef = Nd4j.create(DataType.DOUBLE, t.mb, t.c, t.h, t.w);
@@ -87,9 +90,9 @@ class NativeConvolutionTest {
                     y[i] = Nd4j.create(DataType.FLOAT, t.mb, t.oc, oh, ow);
                     NativeConvolution.forward(x, wt, bias, z[i], y[i], g);
                     dw[i] = Nd4j.create(DataType.FLOAT, t.oc, t.c, t.k, t.k);
-                    NativeConvolution.weightGradient(x, pre, eps, dw[i], db[i], g);
+                    NativeConvolution.weightGradient(x, act, eps, dw[i], db[i], g);
                     dx[i] = Nd4j.create(DataType.FLOAT, t.mb, t.c, t.h, t.w);
-                    NativeConvolution.inputGradient(pre, eps, wt, dx[i], g);
+                    NativeConvolution.inputGradient(act, eps, wt, dx[i], g);
                 }
             } finally {
                 NativeThreads.set(before);
@@ -160,22 +163,34 @@ class NativeConvolutionTest {
         return cg;
     }
 
-    /** ReLU as Java's Math.max(v, 0): NaN passes, −0 becomes +0; ReLU's gradient is 0 where pre is NaN or ≤ 0. */
+    /**
+     * ReLU as Java's Math.max(v, 0): NaN passes, −0 becomes +0; ReLU's gradient is 0 where act is NaN or ≤ 0. On 4
+     * positions (the row form) and 132 (the planes form, a partial tile).
+     */
     @Test
     void reluEdgesAsTheJavaPath() {
         if (!here()) return;
-        NativeConvolution.Geometry g = new NativeConvolution.Geometry(1, 1, 1, 4, 16, 1, 1, 1, 1, 0, 0, 1, 4);
-        INDArray x = Nd4j.createFromArray(new float[]{Float.NaN, -0f, -2f, 3f}).reshape(1, 1, 1, 4);
-        INDArray wt = Nd4j.ones(DataType.FLOAT, 16, 1, 1, 1), pre = Nd4j.create(DataType.FLOAT, 1, 16, 1, 4), act = pre.ulike();
-        NativeConvolution.forward(x, wt, null, pre, act, g);
-        for (int o = 0; o < 16; o++)
-            for (int j = 0; j < 4; j++) {
-                float v = pre.getFloat(0, o, 0, j);
-                assertEquals(Float.floatToIntBits(Math.max(v, 0f)), Float.floatToIntBits(act.getFloat(0, o, 0, j)), "ReLU of " + v);
+        float[] values = {Float.NaN, -0f, -2f, 3f};
+        for (int n : new int[]{4, 132}) {
+            NativeConvolution.Geometry g = new NativeConvolution.Geometry(1, 1, 1, n, 16, 1, 1, 1, 1, 0, 0, 1, n);
+            float[] in = new float[n], want = new float[n];
+            for (int j = 0; j < n; j++) {
+                in[j] = values[j % 4];
+                want[j] = in[j] == 3f ? 16f : 0f;
             }
-        INDArray eps = Nd4j.ones(DataType.FLOAT, 1, 16, 1, 4), dx = Nd4j.create(DataType.FLOAT, 1, 1, 1, 4);
-        NativeConvolution.inputGradient(pre, eps, wt, dx, g);
-        assertEquals(Nd4j.createFromArray(new float[]{0f, 0f, 0f, 16f}).reshape(1, 1, 1, 4), dx, "gradient only where pre > 0");
+            INDArray x = Nd4j.createFromArray(in).reshape(1, 1, 1, n);
+            INDArray wt = Nd4j.ones(DataType.FLOAT, 16, 1, 1, 1), pre = Nd4j.create(DataType.FLOAT, 1, 16, 1, n), act = pre.ulike();
+            NativeConvolution.forward(x, wt, null, pre, act, g);
+            for (int o = 0; o < 16; o++)
+                for (int j = 0; j < n; j++) {
+                    float v = pre.getFloat(0, o, 0, j);
+                    assertEquals(in[j], v, 0f, "pre-activation at " + j + " of " + n);
+                    assertEquals(Float.floatToIntBits(Math.max(v, 0f)), Float.floatToIntBits(act.getFloat(0, o, 0, j)), "ReLU of " + v);
+                }
+            INDArray eps = Nd4j.ones(DataType.FLOAT, 1, 16, 1, n), dx = Nd4j.create(DataType.FLOAT, 1, 1, 1, n);
+            NativeConvolution.inputGradient(act, eps, wt, dx, g);
+            assertEquals(Nd4j.createFromArray(want).reshape(1, 1, 1, n), dx, "gradient only where act > 0, " + n + " positions");
+        }
     }
 
     /** Within float rounding of a sum of kk products: max error below 1e-5 of the largest value. */
