@@ -85,6 +85,12 @@ public class ContiguousConvolution extends ConvolutionLayer {
 
         public Runtime(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }
 
+        @Override
+        public void clear() {
+            super.clear();
+            activation = activationOf = null;    // an inference output outside workspaces would otherwise stay reachable
+        }
+
         /**
          * Frees a temporary at once when it lives outside any workspace (e.g. inference through feedForward): left to
          * the garbage collector, the patch matrices (~300 MB per MeNet5 pass at w = 2) grew the RSS by GBs between GCs.
