@@ -139,7 +139,6 @@ public class ContiguousConvolution extends ConvolutionLayer {
             int[] s = lc.getStride(), pad = lc.getPadding();
             int[] out = ConvolutionUtils.getOutputSize(in, lc.getKernelSize(), s, pad, convolutionMode, lc.getDilation(), CNN2DFormat.NCHW);
             long oh = out[0], ow = out[1], p = oh * ow, kk = ic * kh * kw;
-            boolean cache = caching(training, workspaceMgr);
             INDArray act = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{mb, oc, oh, ow}, 'c');
             if (NativeConvolution.applies(weights)) {             // no patch matrix; backprop reads ReLU's gradient from act
                 NativeConvolution.forward(in, weights, bias, null, act, geometry(in, weights, oh, ow));
@@ -150,6 +149,7 @@ public class ContiguousConvolution extends ConvolutionLayer {
                 return act;
             }
             activation = activationOf = null;
+            boolean cache = caching(training, workspaceMgr);
             INDArray pre = cache ? uninitialized(true, workspaceMgr, DataType.FLOAT, mb, oc, oh, ow) : null;
             INDArray patches = uninitialized(cache, workspaceMgr, DataType.FLOAT, mb, p, kk);
             patches(in, patches, (int) kh, (int) kw, s[0], s[1], pad[0], pad[1], (int) oh, (int) ow);

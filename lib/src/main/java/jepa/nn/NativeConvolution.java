@@ -72,8 +72,8 @@ final class NativeConvolution {
         shape(eps, "output gradient", g.mb, g.oc, g.oh, g.ow);
         shape(gradient, "weight gradient", g.oc, g.c, g.kh, g.kw);
         if (biasGradient.length != g.oc) throw new IllegalArgumentException("bias gradient needs " + g.oc + " entries, got " + biasGradient.length);
-        INDArray in = DenseArrays.dense(x, true), z = DenseArrays.dense(act, true), e = DenseArrays.dense(eps, true);
-        long px = address(in, "input"), pz = address(z, "activation"), pe = address(e, "output gradient");
+        INDArray in = DenseArrays.dense(x, true), a = DenseArrays.dense(act, true), e = DenseArrays.dense(eps, true);
+        long px = address(in, "input"), pa = address(a, "activation"), pe = address(e, "output gradient");
         int chunks = Math.min(WEIGHT_CHUNKS, g.mb), k = g.c * g.kh * g.kw, k16 = g.k16(), len = g.oc * k16;
         float[] sum = new float[g.oc * k];
         double[] bias = new double[chunks * g.oc];
@@ -82,7 +82,7 @@ final class NativeConvolution {
             long pp = partial.address(), pq = partialBias.address();
             ParallelLoops.forRange(chunks, (c0, c1) -> {
                 for (int ch = c0; ch < c1; ch++)
-                    weightGradient(px, pz, pe, pp + 4L * ch * len, pq + 8L * ch * g.oc, g.oc, g.mb * ch / chunks, g.mb * (ch + 1) / chunks,
+                    weightGradient(px, pa, pe, pp + 4L * ch * len, pq + 8L * ch * g.oc, g.oc, g.mb * ch / chunks, g.mb * (ch + 1) / chunks,
                             g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.oh, g.ow);
             });
             float[] all = new float[chunks * len];
@@ -93,7 +93,7 @@ final class NativeConvolution {
                     for (int q = 0; q < k; q++) sum[o * k + q] += all[ch * len + o * k16 + q];
         }
         Reference.reachabilityFence(in);
-        Reference.reachabilityFence(z);
+        Reference.reachabilityFence(a);
         Reference.reachabilityFence(e);
         Arrays.fill(biasGradient, 0.0);
         for (int ch = 0; ch < chunks; ch++)
@@ -107,10 +107,10 @@ final class NativeConvolution {
         shape(outputGradient, "output gradient", g.mb, g.oc, g.oh, g.ow);
         shape(weights, "weights", g.oc, g.c, g.kh, g.kw);
         shape(eps, "input gradient", g.mb, g.c, g.h, g.w);
-        INDArray z = DenseArrays.dense(act, true), d = DenseArrays.dense(outputGradient, true), wc = weights.dup('c');
-        long pz = address(z, "activation"), pd = address(d, "output gradient"), pw = address(wc, "weights"), pe = address(eps, "input gradient");
-        ParallelLoops.forRange(g.mb, (b0, b1) -> inputGradient(pz, pd, pw, pe, g.oc, b0, b1, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.oh, g.ow));
-        Reference.reachabilityFence(z);
+        INDArray a = DenseArrays.dense(act, true), d = DenseArrays.dense(outputGradient, true), wc = weights.dup('c');
+        long pa = address(a, "activation"), pd = address(d, "output gradient"), pw = address(wc, "weights"), pe = address(eps, "input gradient");
+        ParallelLoops.forRange(g.mb, (b0, b1) -> inputGradient(pa, pd, pw, pe, g.oc, b0, b1, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.oh, g.ow));
+        Reference.reachabilityFence(a);
         Reference.reachabilityFence(d);
         Reference.reachabilityFence(wc);
     }
