@@ -1,9 +1,9 @@
 """The reference's VICReg JEPA training step in PyTorch, to put `submit/jepa bench` next to PyTorch on the same machine.
 
-The model follows the reference fact sheet: MeNet5 (w = 2, D = 512; §2.1) over all 17·B frames in one pass (BatchNorm
-statistics over all of them), a GRU(2 -> 512) rolled out from s_1 over the 16 actions (§2.3), the prediction MSE plus
-VICReg's variance and covariance terms on s_2..s_17 (§3.1), LARS with weight decay 1e-6, eta 0.001, momentum 0.9
-(§4.1). Data are random frames already in memory (no loading), as in the bench job. Prints the median step time
+The model follows the reference fact sheet: MeNet5 (w = 2, D = 512; reference §2.1) over all 17·B frames in one pass (BatchNorm
+statistics over all of them), a GRU(2 -> 512) rolled out from s_1 over the 16 actions (reference §2.3), the prediction MSE plus
+VICReg's variance and covariance terms on s_2..s_17 (reference §3.1), LARS with weight decay 1e-6, eta 0.001, momentum 0.9
+(reference §4.1). Data are random frames already in memory (no loading), as in the bench job. Prints the median step time
 (forward, backward, optimiser step) after 5 warm-up steps.
 
 Usage: python3 bench/torch_vicreg_step.py [batch=64] [threads=2] [steps=20]   (needs PyTorch; nothing else uses it)

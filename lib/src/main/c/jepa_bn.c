@@ -1,5 +1,5 @@
 /*
- * BatchNorm's four passes over dense NCHW float arrays [n, c, hw] for jepa.nn.FastBatchNorm (images [i0, i1) per
+ * BatchNorm's four passes over dense NCHW float arrays [n, c, hw] for jepa.accel.batchnorm.BatchNorm (images [i0, i1) per
  * call): the same operations in the same order as its Java float passes (per-element float lanes over a block of
  * images, per-channel totals in double), so the results are the same bits; gcc vectorises the element loops, and the
  * arrays are read in place instead of copied image by image into Java arrays. Built with -ffp-contract=off: no
@@ -97,7 +97,7 @@ AVX2 static void gradientInput(const float *x, const float *dy, float *dx, int c
     }
 }
 
-JNIEXPORT void JNICALL Java_jepa_nn_NativeBatchNorm_stats(JNIEnv *env, jclass cls, jlong x, jint c, jint hw, jint i0, jint i1,
+JNIEXPORT void JNICALL Java_jepa_accel_batchnorm_NativeBatchNorm_stats(JNIEnv *env, jclass cls, jlong x, jint c, jint hw, jint i0, jint i1,
         jfloatArray shift, jdoubleArray s1, jdoubleArray s2) {
     float *sh = floats(env, shift, c);
     double *t = malloc(sizeof(double) * 2 * c);
@@ -108,7 +108,7 @@ JNIEXPORT void JNICALL Java_jepa_nn_NativeBatchNorm_stats(JNIEnv *env, jclass cl
     free(t);
 }
 
-JNIEXPORT void JNICALL Java_jepa_nn_NativeBatchNorm_normalize(JNIEnv *env, jclass cls, jlong x, jlong out, jint c, jint hw, jint i0, jint i1,
+JNIEXPORT void JNICALL Java_jepa_accel_batchnorm_NativeBatchNorm_normalize(JNIEnv *env, jclass cls, jlong x, jlong out, jint c, jint hw, jint i0, jint i1,
         jfloatArray mean, jfloatArray scale, jfloatArray beta) {
     float *m = floats(env, mean, c), *s = floats(env, scale, c), *b = floats(env, beta, c);
     normalize(F(x), F(out), c, hw, i0, i1, m, s, b);
@@ -117,7 +117,7 @@ JNIEXPORT void JNICALL Java_jepa_nn_NativeBatchNorm_normalize(JNIEnv *env, jclas
     free(b);
 }
 
-JNIEXPORT void JNICALL Java_jepa_nn_NativeBatchNorm_gradientSums(JNIEnv *env, jclass cls, jlong x, jlong dy, jint c, jint hw, jint i0, jint i1,
+JNIEXPORT void JNICALL Java_jepa_accel_batchnorm_NativeBatchNorm_gradientSums(JNIEnv *env, jclass cls, jlong x, jlong dy, jint c, jint hw, jint i0, jint i1,
         jfloatArray mean, jdoubleArray sdy, jdoubleArray sdyx) {
     float *m = floats(env, mean, c);
     double *t = malloc(sizeof(double) * 2 * c);
@@ -128,7 +128,7 @@ JNIEXPORT void JNICALL Java_jepa_nn_NativeBatchNorm_gradientSums(JNIEnv *env, jc
     free(t);
 }
 
-JNIEXPORT void JNICALL Java_jepa_nn_NativeBatchNorm_gradientInput(JNIEnv *env, jclass cls, jlong x, jlong dy, jlong dx, jint c, jint hw,
+JNIEXPORT void JNICALL Java_jepa_accel_batchnorm_NativeBatchNorm_gradientInput(JNIEnv *env, jclass cls, jlong x, jlong dy, jlong dx, jint c, jint hw,
         jint i0, jint i1, jfloatArray mean, jfloatArray k1, jfloatArray k2, jfloatArray k3) {
     float *m = floats(env, mean, c), *a = floats(env, k1, c), *b = floats(env, k2, c), *d = floats(env, k3, c);
     gradientInput(F(x), F(dy), F(dx), c, hw, i0, i1, m, a, b, d);

@@ -1,5 +1,5 @@
 /*
- * Float conv -> bias -> ReLU layers for jepa.nn.NativeConvolution (all arrays NCHW, dense): forward, weight and bias
+ * Float conv -> bias -> ReLU layers for jepa.accel.conv.NativeConv2d (all arrays NCHW, dense): forward, weight and bias
  * gradient, input gradient. The patch matrix is never written to memory: rows of patches (one per output position)
  * are gathered into a small buffer and multiplied at once by an AVX2/FMA 6 x 16 register tile, so im2col and the
  * gemm's packing are one pass over cached data; bias and ReLU are applied as results are stored, and the backward
@@ -377,19 +377,19 @@ AVX2 static void inputGradient(const float *act, const float *eps, const float *
 #define GEOMETRY geometry(c, h, w, kh, kw, sh, sw, ph, pw, oh, ow)
 #define PTR(a) ((float *) (intptr_t) (a))
 
-JNIEXPORT void JNICALL Java_jepa_nn_NativeConvolution_forward(JNIEnv *env, jclass cls, jlong x, jlong wt, jlong bias, jlong pre, jlong act, jint oc,
+JNIEXPORT void JNICALL Java_jepa_accel_conv_NativeConv2d_forward(JNIEnv *env, jclass cls, jlong x, jlong wt, jlong bias, jlong pre, jlong act, jint oc,
         jint b0, jint b1, jint c, jint h, jint w, jint kh, jint kw, jint sh, jint sw, jint ph, jint pw, jint oh, jint ow) {
     Geometry g = GEOMETRY;
     forward(PTR(x), PTR(wt), PTR(bias), PTR(pre), PTR(act), oc, b0, b1, &g);
 }
 
-JNIEXPORT void JNICALL Java_jepa_nn_NativeConvolution_weightGradient(JNIEnv *env, jclass cls, jlong x, jlong act, jlong eps, jlong dw, jlong dbias,
+JNIEXPORT void JNICALL Java_jepa_accel_conv_NativeConv2d_weightGradient(JNIEnv *env, jclass cls, jlong x, jlong act, jlong eps, jlong dw, jlong dbias,
         jint oc, jint b0, jint b1, jint c, jint h, jint w, jint kh, jint kw, jint sh, jint sw, jint ph, jint pw, jint oh, jint ow) {
     Geometry g = GEOMETRY;
     weightGradient(PTR(x), PTR(act), PTR(eps), PTR(dw), (double *) (intptr_t) dbias, oc, b0, b1, &g);
 }
 
-JNIEXPORT void JNICALL Java_jepa_nn_NativeConvolution_inputGradient(JNIEnv *env, jclass cls, jlong act, jlong eps, jlong wt, jlong dx,
+JNIEXPORT void JNICALL Java_jepa_accel_conv_NativeConv2d_inputGradient(JNIEnv *env, jclass cls, jlong act, jlong eps, jlong wt, jlong dx,
         jint oc, jint b0, jint b1, jint c, jint h, jint w, jint kh, jint kw, jint sh, jint sw, jint ph, jint pw, jint oh, jint ow) {
     Geometry g = GEOMETRY;
     inputGradient(PTR(act), PTR(eps), PTR(wt), PTR(dx), oc, b0, b1, &g);

@@ -1,5 +1,5 @@
 /*
- * A GRU layer's forward and backward pass through all steps for jepa.nn.NativeGru (float, feature-major: a state is
+ * A GRU layer's forward and backward pass through all steps for jepa.accel.gru.NativeGru (float, feature-major: a state is
  * [rows, B] row-major): per step the gemms with the weights packed once per pass, and the gates' elementwise pass.
  * Why: a step is ~1 ms of arithmetic at B = 64, and handing each of its gemms and gate passes to pooled threads (Java
  * or OpenBLAS) cost 0.1-0.3 ms per hand-off on a 2-vCPU VM; the Java gates also ran in double with Math.exp.
@@ -268,17 +268,17 @@ AVX2 static void backwardPass(const float *wh, const float *wi, int in, const fl
 
 #define F(a) ((float *) (intptr_t) (a))
 
-JNIEXPORT void JNICALL Java_jepa_nn_NativeGru_pack(JNIEnv *env, jclass cls, jlong src, jlong s0, jlong s1, jboolean trans, jint blocks,
+JNIEXPORT void JNICALL Java_jepa_accel_gru_NativeGru_pack(JNIEnv *env, jclass cls, jlong src, jlong s0, jlong s1, jboolean trans, jint blocks,
         jint m, jint k, jlong panels, jint p0, jint p1) {
     pack(F(src), s0, s1, trans, blocks, m, k, F(panels), p0, p1);
 }
 
-JNIEXPORT void JNICALL Java_jepa_nn_NativeGru_forwardPass(JNIEnv *env, jclass cls, jlong wiT, jlong whT, jlong x, jlong xStride, jint in,
+JNIEXPORT void JNICALL Java_jepa_accel_gru_NativeGru_forwardPass(JNIEnv *env, jclass cls, jlong wiT, jlong whT, jlong x, jlong xStride, jint in,
         jlong g, jlong gh, jlong hs, jlong bi, jlong bh, jint h, jint b, jint steps, jint p0, jint p1, jlong bar, jint threads) {
     forwardPass(F(wiT), F(whT), F(x), xStride, in, F(g), F(gh), F(hs), F(bi), F(bh), h, b, steps, p0, p1, (int *) (intptr_t) bar, threads);
 }
 
-JNIEXPORT void JNICALL Java_jepa_nn_NativeGru_backwardPass(JNIEnv *env, jclass cls, jlong wh, jlong wi, jint in, jlong eps, jlong carry,
+JNIEXPORT void JNICALL Java_jepa_accel_gru_NativeGru_backwardPass(JNIEnv *env, jclass cls, jlong wh, jlong wi, jint in, jlong eps, jlong carry,
         jlong g, jlong gh, jlong hs, jlong dgi, jlong dgh, jlong dx, jlong dbi, jlong dbh, jint h, jint b, jint steps, jint p0, jint p1,
         jint part, jlong bar, jint threads) {
     backwardPass(F(wh), F(wi), in, F(eps), F(carry), F(g), F(gh), F(hs), F(dgi), F(dgh), F(dx), (double *) (intptr_t) dbi,

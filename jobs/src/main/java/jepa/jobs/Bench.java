@@ -1,13 +1,16 @@
 package jepa.jobs;
 
 import jepa.config.JepaConfig;
-import jepa.config.MethodConfig;
+import jepa.settings.MethodConfig;
 import jepa.method.JepaNetwork;
 import jepa.method.JepaParams;
-import jepa.method.Method;
-import jepa.nn.NativeThreads;
-import jepa.train.Batch;
-import jepa.train.BatchAssembler;
+import jepa.accel.Backend;
+import jepa.method.Methods;
+import jepa.method.NetworkMethod;
+import jepa.world.MovingDots;
+import jepa.accel.NativeThreads;
+import jepa.data.Batch;
+import jepa.data.BatchAssembler;
 import jepa.world.ImageMoments;
 import jepa.world.MovingDotWorld;
 import jepa.world.Normalization;
@@ -31,7 +34,7 @@ import java.util.Locale;
 public final class Bench {
     private Bench() {}
 
-    public record Row(String method, int batch, double trainSeqPerS, double inferSeqPerS, double peakRssMb, double stepSeconds) {}
+    public record Row(String method, int batch, double trainSeqPerS, double inferSeqPerS, double peakRssMb, double stepSeconds, String backend) {}
 
     public static void run(Args args) {
         JepaConfig cfg = args.config();
@@ -41,8 +44,8 @@ public final class Bench {
         String master = args.master() != null ? args.master() : conf.get("spark.master", cfg.spark().master());
         int threads = SparkSessions.driverCores(master, conf);
         NativeThreads.set(threads);
-        if (!args.csv()) Main.RESULTS.printf(Locale.ROOT, "bench: world %s, MeNet5 w=%d D=%d, %d GRU layer(s), %d thread(s) for BLAS and loops (master %s; libnd4j OMP_NUM_THREADS=%s, OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s)%n",
-                cfg.world().kind(), cfg.method().width(), cfg.method().embedding(), cfg.method().gruLayers(),
+        if (!args.csv()) Main.RESULTS.printf(Locale.ROOT, "bench: world %s, MeNet5 w=%d D=%d, %d GRU layer(s), backend %s, %d thread(s) for BLAS and loops (master %s; libnd4j OMP_NUM_THREADS=%s, OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s)%n",
+                cfg.world().kind(), cfg.method().width(), cfg.method().embedding(), cfg.method().gruLayers(), Backend.current().id(),
                 threads, master, System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_THREAD_TIMEOUT"));
         for (String m : cfg.bench().methods())
             for (int b : cfg.bench().batchSizes()) {
@@ -54,16 +57,15 @@ public final class Bench {
     }
 
     static Row measure(JepaConfig cfg, String methodName, int batchSize) {
-        MethodConfig mc = cfg.method();
-        Method method = Method.of(new MethodConfig(methodName, mc.width(), mc.embedding(), mc.gruLayers(), mc.sumChannels(), mc.simCoeff(),
-                mc.stdCoeff(), mc.covCoeff(), mc.skipFirstStepVc(), mc.temperature(), mc.normalizeZ(), mc.actionCoeff()));
+        MethodConfig mc = cfg.methodConfig(methodName);
+        NetworkMethod method = Methods.network(mc);
         Batch batch = batch(cfg, batchSize);
-        JepaNetwork net = method.build(JepaParams.of(mc, cfg.world(), cfg.train().seed()), cfg.world().dots(), cfg.train(), 100);
+        JepaNetwork net = method.build(JepaParams.of(mc, cfg.world(), cfg.train().seed()), MovingDots.of(cfg.world()).dots(), cfg.train(), 100);
         MultiDataSet ds = method.dataSet(batch);
         double[] fit = time(cfg, () -> net.graph().fit(ds));
         double[] infer = time(cfg, () -> net.rollout(batch.frames(), batch.actions()));
         double f = median(fit), i = median(infer);
-        return new Row(methodName, batchSize, batchSize / f, batchSize / i, peakRssMb(), f);
+        return new Row(methodName, batchSize, batchSize / f, batchSize / i, peakRssMb(), f, Backend.current().id());
     }
 
     private static double[] time(JepaConfig cfg, Runnable step) {
@@ -86,7 +88,7 @@ public final class Bench {
     /** A batch of generated sequences, normalised with its own image statistics. */
     static Batch batch(JepaConfig cfg, int n) {
         MovingDotWorld world = MovingDotWorld.of(cfg.world(), cfg.noise(), Split.TRAIN);
-        ImageMoments m = new ImageMoments(cfg.world().dots());
+        ImageMoments m = new ImageMoments(MovingDots.of(cfg.world()).dots());
         List<BatchAssembler.Stored> seqs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             MovingDotWorld.Sequence s = world.generate(cfg.dataset().seed(), Split.TRAIN, i);
@@ -109,9 +111,10 @@ public final class Bench {
 
     static void print(List<Row> rows, boolean csv) {
         if (csv) {
-            Main.RESULTS.println("method,batch,train_seq_per_s,infer_seq_per_s,peak_rss_mb,train_step_s");
+            Main.RESULTS.println("method,batch,train_seq_per_s,infer_seq_per_s,peak_rss_mb,train_step_s,backend");
             for (Row r : rows)
-                Main.RESULTS.printf(Locale.ROOT, "%s,%d,%.2f,%.2f,%.0f,%.3f%n", r.method(), r.batch(), r.trainSeqPerS(), r.inferSeqPerS(), r.peakRssMb(), r.stepSeconds());
+                Main.RESULTS.printf(Locale.ROOT, "%s,%d,%.2f,%.2f,%.0f,%.3f,%s%n", r.method(), r.batch(), r.trainSeqPerS(), r.inferSeqPerS(),
+                        r.peakRssMb(), r.stepSeconds(), r.backend());
             return;
         }
         Main.RESULTS.printf(Locale.ROOT, "%-11s %6s %16s %16s %12s %12s%n", "method", "batch", "train seq/s", "infer seq/s", "peak RSS MB", "train step s");

@@ -1,8 +1,8 @@
 package jepa.jobs;
 
-import jepa.config.ConfigError;
+import jepa.settings.ConfigError;
 import jepa.config.JepaConfig;
-import jepa.train.BatchAssembler;
+import jepa.data.BatchAssembler;
 import jepa.world.FloatBytes;
 import jepa.world.Normalization;
 import org.apache.spark.sql.Dataset;
@@ -43,7 +43,7 @@ public final class Datasets {
 
     /** A stored row as the batch assembler takes it. */
     public static BatchAssembler.Stored stored(Row r) {
-        return new BatchAssembler.Stored(FloatBytes.toFloats((byte[]) r.get(1)), floatsOf(r.getList(2)), floatsOf(r.getList(3)));
+        return new BatchAssembler.Stored(r.getLong(0), FloatBytes.toFloats((byte[]) r.get(1)), floatsOf(r.getList(2)), floatsOf(r.getList(3)));
     }
 
     static float[] floatsOf(List<?> l) {

@@ -1,13 +1,14 @@
 package jepa.jobs;
 
-import jepa.config.ConfigError;
+import jepa.settings.ConfigError;
 import jepa.config.JepaConfig;
-import jepa.config.NoiseConfig;
-import jepa.config.WorldConfig;
+import jepa.settings.NoiseConfig;
+import jepa.settings.WorldConfig;
 import jepa.world.FloatBytes;
 import jepa.world.ImageMoments;
 import jepa.world.MovingDotWorld;
 import jepa.world.NoiseImages;
+import jepa.world.MovingDots;
 import jepa.world.Normalization;
 import jepa.world.Split;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -154,7 +155,7 @@ public final class Generate {
     }
 
     /**
-     * Image mean/std as the reference estimates them (§1.7): per batch of norm-batch training sequences (by seq_id),
+     * Image mean/std as the reference estimates them (reference §1.7): per batch of norm-batch training sequences (by seq_id),
      * mean and unbiased std over all pixels, averaged over the first norm-batches batches. The sequences are
      * regenerated (a pure function of their ids) rather than read back.
      */
@@ -172,7 +173,7 @@ public final class Generate {
                     Map<Long, ImageMoments> acc = new LinkedHashMap<>();
                     while (ids.hasNext()) {
                         long id = ids.next();
-                        acc.computeIfAbsent(id / b, k -> new ImageMoments(world.dots())).add(gen.generate(seed, Split.TRAIN, id).frames(), world.imageSize() * world.imageSize());
+                        acc.computeIfAbsent(id / b, k -> new ImageMoments(MovingDots.of(world).dots())).add(gen.generate(seed, Split.TRAIN, id).frames(), world.imageSize() * world.imageSize());
                     }
                     List<Tuple2<Long, ImageMoments>> out = new ArrayList<>();
                     acc.forEach((k, v) -> out.add(new Tuple2<>(k, v)));
@@ -196,7 +197,7 @@ public final class Generate {
         m.put("generator_config", snapshot);
         m.put("world", cfg.world().kind());
         m.put("dataset", cfg.dataset().resolvedName(cfg.noise()));
-        m.put("channels", cfg.world().dots());
+        m.put("channels", MovingDots.of(cfg.world()).dots());
         m.put("frames", cfg.world().frames());
         m.put("image_size", cfg.world().imageSize());
         m.put("noise_source", cfg.noise().active() ? cfg.noise().resolvedSource() : "none");

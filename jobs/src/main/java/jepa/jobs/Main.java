@@ -1,21 +1,22 @@
 package jepa.jobs;
 
-import jepa.config.ConfigError;
+import jepa.settings.ConfigError;
 
 /** Entry point of every job: {@code jepa.jobs.Main <job> [CONF] [key=value ...]}. */
 public final class Main {
-    /**
-     * Where results go (the real stdout). Everything else — SameDiff prints "Added differentiated op …" on stdout —
-     * goes to stderr, so `--csv` output stays parseable.
-     */
+    /** Where results go (the real stdout); everything else goes to stderr, so `--csv` output stays parseable. */
     public static final java.io.PrintStream RESULTS = System.out;
+
+    /** Progress lines of work running on the driver (training): printed once, on stderr. */
+    public static final java.util.function.Consumer<String> PROGRESS = System.err::println;
 
     private Main() {}
 
     public static void main(String[] argv) throws Exception {
-        System.setOut(System.err);
+        System.setOut(QuietStdout.over(System.err));
         try {
             Args args = Args.parse(argv);
+            jepa.accel.Backend.use(args.config().compute().backend());
             if (args.printMaster()) {   // for submit/jepa: the master spark-submit should use
                 RESULTS.println(args.master() != null ? args.master() : args.config().spark().master());
                 return;
@@ -34,6 +35,11 @@ public final class Main {
             }
         } catch (ConfigError e) {
             System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        } catch (RuntimeException e) {
+            java.util.Optional<String> bad = BadData.explain(e);
+            if (bad.isEmpty()) throw e;
+            System.err.println("error: " + bad.get());
             System.exit(2);
         }
     }

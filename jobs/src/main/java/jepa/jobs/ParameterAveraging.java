@@ -1,11 +1,14 @@
 package jepa.jobs;
 
 import jepa.config.JepaConfig;
-import jepa.config.MethodConfig;
-import jepa.config.WorldConfig;
+import jepa.settings.MethodConfig;
+import jepa.settings.WorldConfig;
+import jepa.data.EpochOrder;
 import jepa.method.JepaNetwork;
-import jepa.method.Method;
-import jepa.train.BatchAssembler;
+import jepa.train.RunProtocol;
+import jepa.method.Methods;
+import jepa.method.NetworkMethod;
+import jepa.data.BatchAssembler;
 import jepa.train.Trainer;
 import jepa.world.Normalization;
 import org.apache.spark.api.java.JavaRDD;
@@ -28,7 +31,6 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -50,7 +52,7 @@ final class ParameterAveraging implements Trainer.EpochFitter {
     private final JepaConfig cfg;
     private final Dataset<Row> rows;
     private final Normalization norm;
-    private final long[] seqIds;
+    private final EpochOrder order;
     private final int workers, batch, batches;
     private SparkComputationGraph sparkNet;
 
@@ -62,10 +64,10 @@ final class ParameterAveraging implements Trainer.EpochFitter {
         this.batch = cfg.train().batchSize();
         int configured = cfg.parallel().workers();
         this.workers = configured > 0 ? configured : spark.sparkContext().defaultParallelism();
-        this.seqIds = rows.select("seq_id").orderBy("seq_id").collectAsList().stream().mapToLong(r -> r.getLong(0)).toArray();
-        this.batches = seqIds.length / batch;
+        this.order = RunProtocol.order(cfg, rows.count());
+        this.batches = (int) (order.count() / batch);
         if (batches < 1)
-            throw new jepa.config.ConfigError("train.batch-size = " + batch + " is larger than the split (" + seqIds.length + " sequences)");
+            throw new jepa.settings.ConfigError("train.batch-size = " + batch + " is larger than an epoch (" + order.count() + " sequences)");
     }
 
     @Override public int workers() { return workers; }
@@ -109,14 +111,7 @@ final class ParameterAveraging implements Trainer.EpochFitter {
 
     /** The epoch's batches as MultiDataSets of exactly train.batch-size sequences (the remainder is left out). */
     JavaRDD<MultiDataSet> epochBatches(int epoch) {
-        long[] order = seqIds.clone();
-        SplittableRandom rng = new SplittableRandom(cfg.train().seed() * 1_000_003L + epoch);
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            long t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        long[] order = this.order.ids(epoch);       // the same order as a single-node run's
         List<Row> assignment = new ArrayList<>(batches * batch);
         for (int i = 0; i < batches * batch; i++) assignment.add(RowFactory.create(order[i], i / batch, i % batch));
         // one partition per worker: dl4j-spark's balanced split then gives each worker its share of every round
@@ -125,7 +120,7 @@ final class ParameterAveraging implements Trainer.EpochFitter {
         int partitions = Math.min(batches, batches <= workers * MAX_PARTITION_BATCHES ? workers : (batches + MAX_PARTITION_BATCHES - 1) / MAX_PARTITION_BATCHES);
         Dataset<Row> dealt = rows.join(spark.createDataFrame(assignment, ASSIGNMENT), "seq_id")
                 .repartitionByRange(partitions, col("batch")).sortWithinPartitions("batch", "pos");
-        return dealt.select("batch", "frames", "locations", "actions").javaRDD()
+        return dealt.select("seq_id", "frames", "locations", "actions", "batch").javaRDD()
                 .mapPartitions(new Assemble(cfg.method(), cfg.world(), norm));
     }
 
@@ -143,7 +138,7 @@ final class ParameterAveraging implements Trainer.EpochFitter {
 
         @Override
         public Iterator<MultiDataSet> call(Iterator<Row> it) {
-            Method m = Method.of(method);
+            NetworkMethod m = Methods.network(method);
             BatchAssembler assembler = new BatchAssembler(norm, world);
             return new Iterator<>() {           // lazily: a partition may hold many batches
                 Row pending = it.hasNext() ? it.next() : null;
@@ -152,10 +147,10 @@ final class ParameterAveraging implements Trainer.EpochFitter {
 
                 public MultiDataSet next() {
                     if (pending == null) throw new java.util.NoSuchElementException();
-                    int id = pending.getInt(0);
+                    int id = pending.getInt(4);
                     List<BatchAssembler.Stored> seqs = new ArrayList<>();
-                    while (pending != null && pending.getInt(0) == id) {
-                        seqs.add(Datasets.stored(pending));      // columns 1..3: frames, locations, actions
+                    while (pending != null && pending.getInt(4) == id) {
+                        seqs.add(Datasets.stored(pending));      // columns 0..3: seq_id, frames, locations, actions
                         pending = it.hasNext() ? it.next() : null;
                     }
                     return m.dataSet(assembler.assemble(seqs));

@@ -1,6 +1,6 @@
 package jepa.jobs;
 
-import jepa.config.ConfigError;
+import jepa.settings.ConfigError;
 import jepa.config.JepaConfig;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -33,8 +33,8 @@ import static org.apache.spark.sql.functions.lit;
  * and parameter sets), and the report says so.
  */
 public final class Report {
-    /** Methods in the paper's order; others follow alphabetically. */
-    static final List<String> METHOD_ORDER = List.of("vicreg", "simclr", "idm", "rssm", "supervised", "random", "center");
+    /** Methods in the registry's order (the paper's). */
+    static final List<String> METHOD_ORDER = jepa.method.Methods.names();
     static final String OUTPUT = "report";
 
     private Report() {}
@@ -117,7 +117,7 @@ public final class Report {
         out.put("table1.csv", utf8(table1.csv()));
         out.put("table1.md", utf8(ReportText.table1(table1.rows())));
         out.put("fig3.csv", utf8(fig3.csv()));
-        out.put("fig3.png", ReportPlots.fig3(fig3.rows()));
+        if (!fig3.rows().isEmpty()) out.put("fig3.png", ReportPlots.fig3(fig3.rows()));
         out.put("per_step.csv", utf8(perStepCsv.csv()));
         if (!perStep.isEmpty()) out.put("per_step.png", ReportPlots.perStep(perStep, setting.label()));
         out.put("selection.csv", utf8(cells.csv()));
@@ -125,7 +125,8 @@ public final class Report {
             if (diagnostics != null) out.put("diagnostics.csv", utf8(diagnostics.csv()));
             out.put("diagnostics.png", ReportPlots.diagnostics(diagnostics == null ? List.of() : diagnostics.rows(), loss, setting.label()));
         }
-        String md = ReportText.markdown(header(spark, root), table1.rows(), fig3.rows(), perStep, setting.label(), training);
+        String md = ReportText.markdown(header(spark, root), table1.rows(), fig3.rows(), perStep, setting.label(), training,
+                List.copyOf(out.keySet()));
         out.put("report.md", utf8(md));
         String target = JepaConfig.join(root, "results", OUTPUT);
         write(spark, target, out);
@@ -262,10 +263,10 @@ public final class Report {
         }
         long pooled = s.getLong(5), cells = s.getLong(6);
         b.append("- hyper-parameters: per cell (method, world, noise, α) the parameter set with the lowest probe-train rollout "
-                + "error (metrics rows probe = 'rollout_train'), never the test error. ").append(pooled).append(" of ").append(cells)
-                .append(" cells have no probe-train error and pool all their runs (mean over seeds and parameter sets)")
-                .append(pooled > 0 ? ": a proper selection needs the probe job to write probe-train errors (`rollout_train` rows, a probe_train_mse)" : "")
-                .append("; see selection.csv.\n");
+                + "error, never the test error");
+        if (pooled > 0) b.append("; ").append(pooled).append(" of ").append(cells)
+                .append(" cells have no probe-train error and report the mean over all their runs");
+        b.append(" (selection.csv).\n");
         b.append("- RMSE: per coordinate, in units of the 21.8-px range, √(mean MSE over the 17 steps (and dots)); mean ± sample std over seeds. "
                 + "Rollout probe; supervised runs use their own jointly trained probe when present.\n");
         return b.toString();

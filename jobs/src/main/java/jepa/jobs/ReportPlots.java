@@ -4,7 +4,6 @@ import org.apache.spark.sql.Row;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.style.Styler;
 
@@ -34,10 +33,13 @@ final class ReportPlots {
         }
     }
 
-    /** Fig. 3/5: 2×2 panels (uniform / structured × fixed / changing), RMSE vs α per method, error bars = std over seeds. */
+    /**
+     * Fig. 3/5: a panel per noise setting that has runs (uniform / structured × fixed / changing), RMSE vs α per method,
+     * error bars = std over seeds; two panels a row.
+     */
     static byte[] fig3(List<Row> fig3) {
         List<XYChart> charts = new ArrayList<>();
-        for (String[] p : ReportText.PANELS) {
+        for (String[] p : ReportText.panels(fig3)) {
             Map<String, Series> series = new LinkedHashMap<>();
             for (Row r : fig3)
                 if (ReportText.inPanel(r, p[0], p[1]))
@@ -45,7 +47,7 @@ final class ReportPlots {
                             .add(r.<Float>getAs("alpha"), r.getAs("rmse_mean"), r.getAs("rmse_std"));
             charts.add(chart(p[0] + " " + p[1] + " noise", "α", "RMSE", series, true));
         }
-        return png(charts, 2, 2);
+        return png(charts, (charts.size() + 1) / 2, Math.min(2, charts.size()));
     }
 
     /** RMSE per rollout step (0–16) per method, error bars = std over seeds. */
@@ -83,12 +85,9 @@ final class ReportPlots {
         XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal).setMarkerSize(6).setChartBackgroundColor(java.awt.Color.WHITE);
         if (errorBars) c.getStyler().setYAxisDecimalPattern("0.000").setYAxisMin(0.0);   // RMSE panels: comparable, from 0
-        if (series.isEmpty()) {   // XChart cannot scale axes without data: an empty panel says so instead
-            c.setTitle(title + " (no runs)");
+        if (series.isEmpty()) {   // a panel without data (e.g. no loss curve yet): XChart needs a point to scale its axes
             c.getStyler().setLegendVisible(false);
-            XYSeries s = c.addSeries("no runs", new double[]{0}, new double[]{0});
-            s.setShowInLegend(false);
-            s.setMarker(SeriesMarkers.NONE);
+            c.addSeries("none", new double[]{0}, new double[]{0}).setMarker(SeriesMarkers.NONE);
             return c;
         }
         for (Map.Entry<String, Series> e : series.entrySet()) {

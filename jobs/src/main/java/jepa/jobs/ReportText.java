@@ -36,7 +36,8 @@ final class ReportText {
         }
     }
 
-    static String markdown(String header, List<Row> table1, List<Row> fig3, List<Row> perStep, String setting, boolean training) {
+    static String markdown(String header, List<Row> table1, List<Row> fig3, List<Row> perStep, String setting, boolean training,
+                           List<String> files) {
         StringBuilder b = new StringBuilder(header).append('\n');
         b.append("## Table 1: 3-dot world (rollout RMSE, mean ± std over seeds)\n\n");
         b.append(table1.isEmpty() ? "No finished 3-dot world runs with metrics.\n" : table1(table1)).append('\n');
@@ -56,8 +57,8 @@ final class ReportText {
         b.append(training ? "![diagnostics](diagnostics.png)\n\nEncoder feature std, RankMe and effective rank of the frame-1 "
                 + "embeddings per epoch, and the training loss, per run (data: diagnostics.csv).\n\n"
                 : "No diagnostics or training curves for these runs.\n\n");
-        b.append("## Files\n\n`table1.csv`, `table1.md`, `fig3.csv`, `fig3.png`, `per_step.csv`, `per_step.png`, `selection.csv`"
-                + " (the hyper-parameter choice per cell), `diagnostics.csv`, `diagnostics.png` (each when it has data).\n");
+        b.append("## Files\n\n").append(String.join(", ", files.stream().map(f -> "`" + f + "`").toList()))
+                .append(" (selection.csv: the hyper-parameter choice per cell).\n");
         return b.toString();
     }
 

@@ -2,6 +2,9 @@ package jepa.jobs;
 
 import com.typesafe.config.ConfigValue;
 import jepa.config.JepaConfig;
+import jepa.probe.MetricRow;
+import jepa.train.RunStatus;
+import jepa.train.Trainer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -14,18 +17,45 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * A run's identity and its rows in the result tables. The run id names the method, world and dataset and ends with
- * the config hash (dataset generator config + method + train + probe sections), so the same config is the same run.
+ * the config hash (dataset generator config + method + train + probe sections), so the same config is the same run,
+ * whichever job produced it.
  */
 public final class Runs {
     private Runs() {}
 
     public record Run(String id, String hash, Path dir) {}
+
+    /**
+     * One row of the runs table. Training figures are zero for runs without training; {@code backend} is the
+     * implementation that ran the hot layers (compute.backend resolved).
+     */
+    public record RunRecord(Run run, RunStatus status, String reason, Timestamp started, Timestamp finished, long nParams,
+                            int epochs, long steps, double trainSeconds, double trainSeqPerS, String backend) {
+        /** A run that has not trained (yet): no training figures. */
+        static RunRecord untrained(Run run, RunStatus status, String reason, Timestamp started, Timestamp finished, String backend) {
+            return new RunRecord(run, status, reason, started, finished, 0, 0, 0, 0, 0, backend);
+        }
+
+        /** A run with the trainer's outcome. */
+        static RunRecord trained(Run run, Trainer.Outcome o, Timestamp started, Timestamp finished, String backend) {
+            return new RunRecord(run, o.status(), o.reason(), started, finished, o.numParams(), o.epochsDone(), o.steps(),
+                    o.trainSeconds(), o.sequencesPerSecond(), backend);
+        }
+
+        Row row(JepaConfig cfg) {
+            return RowFactory.create(run.id(), cfg.method().name(), cfg.world().kind(), cfg.noise().kind(), cfg.noise().temporal(),
+                    (float) cfg.noise().alpha(), cfg.train().seed(), cfg.dataset().resolvedName(cfg.noise()),
+                    scala.collection.JavaConverters.mapAsScalaMap(new HashMap<>(params(cfg))), status.id(), reason, started, finished,
+                    nParams, run.hash(), epochs, steps, trainSeconds, trainSeqPerS, backend);
+        }
+    }
 
     public static final StructType RUNS = new StructType()
             .add("run_id", DataTypes.StringType, false).add("method", DataTypes.StringType).add("world", DataTypes.StringType)
@@ -36,7 +66,8 @@ public final class Runs {
             .add("started", DataTypes.TimestampType).add("finished", DataTypes.TimestampType)
             .add("n_params", DataTypes.LongType).add("config_hash", DataTypes.StringType)
             .add("epochs", DataTypes.IntegerType).add("steps", DataTypes.LongType)
-            .add("train_seconds", DataTypes.DoubleType).add("train_seq_per_s", DataTypes.DoubleType);
+            .add("train_seconds", DataTypes.DoubleType).add("train_seq_per_s", DataTypes.DoubleType)
+            .add("backend", DataTypes.StringType);
 
     public static final StructType CURVES = new StructType()
             .add("run_id", DataTypes.StringType, false).add("step", DataTypes.LongType).add("term", DataTypes.StringType)
@@ -72,27 +103,17 @@ public final class Runs {
         return cfg.raw().getConfig(name).root().render(com.typesafe.config.ConfigRenderOptions.concise());
     }
 
-    /** Replaces the run's row in the runs table. */
-    public static void writeRun(SparkSession spark, JepaConfig cfg, Run run, String status, String reason, Timestamp started,
-                                Timestamp finished, long nParams, int epochs, long steps, double seconds, double seqPerS) {
-        if (started == null) started = startedBefore(spark, cfg, run);
-        ResultTables.replaceRuns(spark, cfg.dataRoot(), "runs",
-                List.of(runRow(cfg, run, status, reason, started, finished, nParams, epochs, steps, seconds, seqPerS)), RUNS);
-    }
-
-    /** A runs row (schema {@link #RUNS}). */
-    public static Row runRow(JepaConfig cfg, Run run, String status, String reason, Timestamp started, Timestamp finished,
-                             long nParams, int epochs, long steps, double seconds, double seqPerS) {
-        return RowFactory.create(run.id(), cfg.method().name(), cfg.world().kind(), cfg.noise().kind(), cfg.noise().temporal(),
-                (float) cfg.noise().alpha(), cfg.train().seed(), cfg.dataset().resolvedName(cfg.noise()),
-                scala.collection.JavaConverters.mapAsScalaMap(new java.util.HashMap<>(params(cfg))), status, reason, started, finished,
-                nParams, run.hash(), epochs, steps, seconds, seqPerS);
+    /** Replaces the run's row in the runs table; a null start keeps the start of the row it replaces. */
+    public static void write(SparkSession spark, JepaConfig cfg, RunRecord r) {
+        RunRecord w = r.started() != null ? r : new RunRecord(r.run(), r.status(), r.reason(), startedBefore(spark, cfg, r.run()),
+                r.finished(), r.nParams(), r.epochs(), r.steps(), r.trainSeconds(), r.trainSeqPerS(), r.backend());
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "runs", List.of(w.row(cfg)), RUNS);
     }
 
     /** Metrics rows (schema {@link #METRICS}). */
-    public static List<Row> metricRows(Run run, List<jepa.probe.MetricRow> rows) {
+    public static List<Row> metricRows(Run run, List<MetricRow> rows) {
         List<Row> out = new ArrayList<>();
-        for (jepa.probe.MetricRow m : rows) out.add(RowFactory.create(run.id(), m.probe(), m.solver(), m.step(), m.dot(), m.mse(), m.rmse(), m.rmsePx()));
+        for (MetricRow m : rows) out.add(RowFactory.create(run.id(), m.probe(), m.solver(), m.step(), m.dot(), m.mse(), m.rmse(), m.rmsePx()));
         return out;
     }
 

@@ -1,6 +1,6 @@
 package jepa.jobs;
 
-import jepa.config.ConfigError;
+import jepa.settings.ConfigError;
 import jepa.config.JepaConfig;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

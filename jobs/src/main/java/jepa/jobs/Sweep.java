@@ -2,7 +2,9 @@ package jepa.jobs;
 
 import jepa.config.JepaConfig;
 import jepa.config.SweepGrid;
-import jepa.train.SingleNodeRun;
+import jepa.accel.Backend;
+import jepa.train.RunProtocol;
+import jepa.train.RunStatus;
 import jepa.train.Trainer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
@@ -35,14 +37,13 @@ public final class Sweep {
     }
 
     /** One finished task: its rows for each result table. */
-    record Rows(String runId, String status, List<Row> runs, List<Row> metrics, List<Row> curves, List<Row> diagnostics) implements Serializable {}
+    record Rows(String runId, RunStatus status, List<Row> runs, List<Row> metrics, List<Row> curves, List<Row> diagnostics) implements Serializable {}
 
     public static String sweep(SparkSession spark, JepaConfig cfg) {
         List<List<String>> all = SweepGrid.expand(cfg);
         Set<String> done = finished(spark, cfg);
         List<List<String>> todo = new ArrayList<>();
         for (List<String> o : all) if (!done.contains(Runs.of(cfg.with(o)).hash())) todo.add(o);
-        LOG.info("sweep: {} runs, {} already finished, {} to do", all.size(), all.size() - todo.size(), todo.size());
         System.err.printf(Locale.ROOT, "[sweep] %d runs: %d already finished, %d to run%n", all.size(), all.size() - todo.size(), todo.size());
         if (todo.isEmpty()) return "[sweep] nothing to do: all " + all.size() + " runs finished";
         String base = cfg.render();
@@ -58,7 +59,7 @@ public final class Sweep {
             metrics.addAll(r.metrics());
             curves.addAll(r.curves());
             diag.addAll(r.diagnostics());
-            if (!"finished".equals(r.status())) failed++;
+            if (r.status() != RunStatus.FINISHED) failed++;
         }
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "runs", runs, Runs.RUNS);
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "metrics", metrics, Runs.METRICS);
@@ -83,19 +84,17 @@ public final class Sweep {
     static Rows task(JepaConfig c) {
         Runs.Run run = Runs.of(c);
         Timestamp started = Runs.now();
+        String backend = Backend.use(c.compute().backend()).id();
         try {
-            SingleNodeRun.Result r = SingleNodeRun.run(c, run.dir(), line -> LOG.info(line));
+            RunProtocol.Result r = RunProtocol.run(c, run.dir(), line -> LOG.info(line));
             Trainer.Outcome o = r.outcome();
-            String status = o == null ? "finished" : o.status();
-            Row runRow = o == null ? Runs.runRow(c, run, status, "", started, Runs.now(), 0, 0, 0, 0, 0)
-                    : Runs.runRow(c, run, status, o.reason(), started, Runs.now(), o.numParams(), o.epochsDone(), o.steps(),
-                    o.trainSeconds(), o.sequencesPerSecond());
-            return new Rows(run.id(), status, List.of(runRow), Runs.metricRows(run, r.metrics()), Runs.curveRows(run), Runs.diagnosticRows(run));
+            Runs.RunRecord rec = o == null ? Runs.RunRecord.untrained(run, RunStatus.FINISHED, "", started, Runs.now(), backend)
+                    : Runs.RunRecord.trained(run, o, started, Runs.now(), backend);
+            return new Rows(run.id(), rec.status(), List.of(rec.row(c)), Runs.metricRows(run, r.metrics()), Runs.curveRows(run), Runs.diagnosticRows(run));
         } catch (RuntimeException e) {
             LOG.warn("run {} failed", run.id(), e);
-            String reason = "exception: " + e;
-            return new Rows(run.id(), "failed", List.of(Runs.runRow(c, run, "failed", reason, started, Runs.now(), 0, 0, 0, 0, 0)),
-                    List.of(), Runs.curveRows(run), Runs.diagnosticRows(run));
+            Runs.RunRecord rec = Runs.RunRecord.untrained(run, RunStatus.FAILED, "exception: " + e, started, Runs.now(), backend);
+            return new Rows(run.id(), RunStatus.FAILED, List.of(rec.row(c)), List.of(), Runs.curveRows(run), Runs.diagnosticRows(run));
         }
     }
 }

@@ -3,10 +3,11 @@ package jepa.jobs;
 import jepa.config.JepaConfig;
 import jepa.method.JepaNetwork;
 import jepa.method.JepaParams;
-import jepa.method.Method;
-import jepa.train.Batch;
-import jepa.train.BatchAssembler;
-import jepa.train.Trainer;
+import jepa.method.Methods;
+import jepa.method.NetworkMethod;
+import jepa.train.Checkpoints;
+import jepa.data.Batch;
+import jepa.data.BatchAssembler;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -56,11 +57,11 @@ class ParameterAveragingTest {
         // the same held-out batch (the probe-train split) scored by the initial and both trained models, with batch
         // statistics in BatchNorm as in training (the initial model's running statistics are not estimates yet)
         Batch held = heldOut(single);
-        Method m = Method.of(single.method());
+        NetworkMethod m = Methods.network(single.method());
         JepaNetwork init = m.build(JepaParams.of(single.method(), single.world(), single.train().seed()), 1, single.train(), 8);
         double l0 = score(init.graph(), m, held);
-        double ls = score(Trainer.load(Runs.of(single).dir().resolve("model.zip")), m, held);
-        double la = score(Trainer.load(Runs.of(averaged).dir().resolve("model.zip")), m, held);
+        double ls = score(Checkpoints.restore(Runs.of(single).dir().resolve("model.zip"), false), m, held);
+        double la = score(Checkpoints.restore(Runs.of(averaged).dir().resolve("model.zip"), false), m, held);
         System.err.printf("held-out VICReg loss: initial %.4f, single node %.4f, parameter averaging %.4f%n", l0, ls, la);
         assertTrue(ls < 0.95 * l0, "single-node training lowers the loss: " + l0 + " -> " + ls);
         assertTrue(la < 0.95 * l0, "parameter averaging lowers the loss: " + l0 + " -> " + la);
@@ -83,7 +84,7 @@ class ParameterAveragingTest {
         return asm.assemble(seqs);
     }
 
-    private static double score(ComputationGraph g, Method m, Batch b) {
+    private static double score(ComputationGraph g, NetworkMethod m, Batch b) {
         return g.score(m.dataSet(b), true);
     }
 }

@@ -1,6 +1,6 @@
 package jepa.jobs;
 
-import jepa.config.ConfigError;
+import jepa.settings.ConfigError;
 import jepa.config.JepaConfig;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -45,7 +45,7 @@ class ReportTest extends SparkTest {
         Timestamp t = new Timestamp(0);
         String dataset = kind + "-" + temporal + "-a" + alpha + "-s1";
         runs.add(RowFactory.create(id, method, world, kind, temporal, alpha, seed, dataset, scala.collection.JavaConverters.mapAsScalaMap(params),
-                status, "", t, t, 10L, "hash", 1, 1L, 1.0, 1.0));
+                status, "", t, t, 10L, "hash", 1, 1L, 1.0, 1.0, "java"));
         return id;
     }
 
@@ -208,9 +208,9 @@ class ReportTest extends SparkTest {
         assertEquals(6, dg.size());
         assertTrue(dg.stream().allMatch(r -> r.get("run_id").contains("lr0.1") && num(r, "rankme") < 99));
 
-        BufferedImage fig3 = png(out.resolve("fig3.png"));
+        BufferedImage fig3 = png(out.resolve("fig3.png"));   // a panel per noise setting with runs: two, side by side
         assertEquals(2 * 640, fig3.getWidth());
-        assertEquals(2 * 460, fig3.getHeight());
+        assertEquals(460, fig3.getHeight());
         BufferedImage step = png(out.resolve("per_step.png"));
         assertEquals(640, step.getWidth());
         assertEquals(2 * 640, png(out.resolve("diagnostics.png")).getWidth());
@@ -256,7 +256,9 @@ class ReportTest extends SparkTest {
         List<Map<String, String>> f3 = csv(out.resolve("fig3.csv"));
         assertEquals(1, f3.size());
         assertEquals(0.3, num(f3.get(0), "rmse_mean"), 1e-12);
-        png(out.resolve("fig3.png"));   // three empty panels render too
+        BufferedImage one = png(out.resolve("fig3.png"));   // the one noise setting with runs: one panel, no empty ones
+        assertEquals(640, one.getWidth());
+        assertEquals(460, one.getHeight());
         png(out.resolve("per_step.png"));
         assertFalse(Files.exists(out.resolve("diagnostics.png")));
         String md = res.markdown();

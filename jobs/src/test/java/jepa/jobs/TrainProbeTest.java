@@ -2,8 +2,6 @@ package jepa.jobs;
 
 import jepa.config.JepaConfig;
 import jepa.probe.Rmse;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,27 +92,26 @@ class TrainProbeTest extends SparkTest {
     }
 
     @Test
-    void mllibExactProbeRecoversAKnownLinearMap() {
-        int n = 60, steps = 17, d = 5, k = 4;
-        Random rnd = new Random(3);
-        double[][] w = new double[d][k];
-        for (double[] row : w) for (int j = 0; j < k; j++) row[j] = rnd.nextGaussian();
-        List<Probe.Rep> reps = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            float[] x = new float[steps * d], y = new float[steps * k];
-            for (int t = 0; t < steps; t++) {
-                for (int a = 0; a < d; a++) x[t * d + a] = (float) rnd.nextGaussian();
-                for (int j = 0; j < k; j++) {
-                    double s = 0;
-                    for (int a = 0; a < d; a++) s += x[t * d + a] * w[a][j];
-                    y[t * k + j] = (float) s;
-                }
-            }
-            reps.add(new Probe.Rep(i, x, y));
+    void sweepTaskAndTrainProbeJobsWriteTheSameMetrics(@TempDir Path other) {
+        // the same run twice: the train + probe jobs over Parquet (the probe folded over 3 partitions), and a sweep task
+        // on one node with its data streamed from the generator, into another data root
+        JepaConfig jobs = config("spark.partitions=3");
+        Generate.generate(spark, jobs, false);
+        assertTrue(Train.train(spark, jobs).contains("finished"));
+        Probe.probe(spark, jobs);
+        JepaConfig sweep = jobs.with(List.of("data-root=" + other));
+        Sweep.Rows task = Sweep.task(sweep);
+        assertEquals(Runs.of(jobs).id(), task.runId(), "one config, one run id");
+        List<Row> fromJobs = sql("SELECT probe, solver, step, dot, mse FROM metrics ORDER BY probe, solver, step, dot");
+        List<Row> fromSweep = task.metrics().stream().sorted(java.util.Comparator.comparing((Row r) -> r.getString(1))
+                .thenComparing(r -> r.getString(2)).thenComparingInt(r -> r.getInt(3)).thenComparingInt(r -> r.getInt(4))).toList();
+        assertEquals(fromJobs.size(), fromSweep.size());
+        assertEquals(35, fromJobs.size(), "17 rollout, 17 rollout_train and 1 encoder row");
+        for (int i = 0; i < fromJobs.size(); i++) {
+            Row a = fromJobs.get(i), b = fromSweep.get(i);
+            String at = a.getString(0) + "/" + a.getString(1) + "/" + a.getInt(2) + "/" + a.getInt(3);
+            assertEquals(at, b.getString(1) + "/" + b.getString(2) + "/" + b.getInt(3) + "/" + b.getInt(4));
+            assertEquals(a.getDouble(4), b.getDouble(5), 1e-6 * Math.max(1, a.getDouble(4)), at);
         }
-        JavaRDD<Probe.Rep> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(reps, 3);
-        double[][] fit = SparkProbe.fitExact(spark, rdd, steps, d, k, false);
-        for (int a = 0; a < d; a++)
-            for (int j = 0; j < k; j++) assertEquals(w[a][j], fit[a][j], 1e-4, "W[" + a + "][" + j + "] (float32 features)");
     }
 }

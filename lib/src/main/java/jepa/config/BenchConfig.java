@@ -1,5 +1,9 @@
 package jepa.config;
 
+import jepa.method.MethodType;
+import jepa.method.Methods;
+import jepa.settings.Check;
+
 import com.typesafe.config.Config;
 
 import java.util.List;
@@ -8,22 +12,16 @@ import java.util.List;
 public record BenchConfig(List<String> methods, List<Integer> batchSizes, int warmup, int steps) implements java.io.Serializable {
 
     public BenchConfig {
-        if (methods.isEmpty()) throw new ConfigError("bench.methods must not be empty");
-        for (String m : methods)
-            Check.oneOf("bench.methods", m, MethodConfig.VICREG, MethodConfig.SIMCLR, MethodConfig.IDM, MethodConfig.SUPERVISED, MethodConfig.RANDOM,
-                    MethodConfig.RSSM);
-        if (batchSizes.isEmpty()) throw new ConfigError("bench.batch-sizes must not be empty");
+        Check.notEmpty("bench.methods", methods);
+        Check.eachOneOf("bench.methods", methods, Methods.ALL.stream().filter(MethodType::hasNetwork).map(MethodType::name).toList());
+        Check.notEmpty("bench.batch-sizes", batchSizes);
         for (int b : batchSizes) Check.min("bench.batch-sizes", b, 2);
         Check.nonNegative("bench.warmup", warmup);
         Check.positive("bench.steps", steps);
     }
 
     static BenchConfig from(Config c) {
-        try {
-            return new BenchConfig(List.copyOf(c.getStringList("bench.methods")), List.copyOf(c.getIntList("bench.batch-sizes")),
-                    Check.integer(c, "bench.warmup"), Check.integer(c, "bench.steps"));
-        } catch (com.typesafe.config.ConfigException.WrongType e) {
-            throw new ConfigError("bench.methods / bench.batch-sizes must be lists: " + e.getMessage(), e);
-        }
+        return new BenchConfig(Check.strings(c, "bench.methods"), Check.integers(c, "bench.batch-sizes"),
+                Check.integer(c, "bench.warmup"), Check.integer(c, "bench.steps"));
     }
 }

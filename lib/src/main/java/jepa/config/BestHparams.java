@@ -1,5 +1,8 @@
 package jepa.config;
 
+import jepa.method.Methods;
+import jepa.world.MovingDots;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,31 +25,15 @@ import java.util.Optional;
 public final class BestHparams {
     static final String RESOURCE = "jepa/best_hparams.csv";
 
-    /** Project key → reference column, per method: also which search keys a method has at all. */
-    static final Map<String, Map<String, String>> KEYS = Map.of(
-            MethodConfig.VICREG, Map.of("train.base-lr", "vicreg.base_lr", "method.vicreg.sim-coeff", "vicreg.sim_coeff",
-                    "method.vicreg.std-coeff", "vicreg.std_coeff", "method.vicreg.cov-coeff", "vicreg.cov_coeff"),
-            // the reference trains IDM as its VICReg model with the VICReg terms at 0: its lr and action_coeff are vicreg.*
-            MethodConfig.IDM, Map.of("train.base-lr", "vicreg.base_lr", "method.idm.action-coeff", "vicreg.action_coeff"),
-            MethodConfig.SIMCLR, Map.of("train.base-lr", "simclr.base_lr", "method.simclr.temperature", "simclr.loss_temp"),
-            MethodConfig.SUPERVISED, Map.of("train.supervised-lr", "probing_cfg.lr"),
-            MethodConfig.RSSM, Map.of("method.rssm.learning-rate", "rssm.learning_rate", "method.rssm.min-var", "rssm.min_var"));
-
     private static volatile List<Map<String, String>> rows;
 
     private BestHparams() {}
 
-    /** Whether {@code key} is a hyper-parameter of {@code method} (keys the table does not know apply to every method). */
-    public static boolean applies(String method, String key) {
-        boolean known = KEYS.values().stream().anyMatch(m -> m.containsKey(key));
-        return !known || KEYS.getOrDefault(method, Map.of()).containsKey(key);
-    }
-
     /** The reference's best value of {@code key} for the cell, when the reference has the cell and the key a counterpart. */
     public static Optional<Double> centre(String world, String kind, String temporal, double alpha, String method, String key) {
-        String column = KEYS.getOrDefault(method, Map.of()).get(key);
+        String column = Methods.type(method).referenceColumns().get(key);
         if (column == null) return Optional.empty();
-        String type = world.equals(WorldConfig.THREE_DOTS) ? "Multiple" : "Single";
+        String type = world.equals(MovingDots.THREE_DOTS.kind()) ? "Multiple" : "Single";
         for (Map<String, String> r : rows())
             if (r.get("temp").equals(temporal) && r.get("kind").equals(kind) && r.get("meth").equals(method)
                     && r.get("dataset_type").equals(type) && Math.abs(Double.parseDouble(r.get("alpha")) - alpha) < 1e-9)

@@ -6,6 +6,20 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 
+import jepa.method.Methods;
+import jepa.settings.Check;
+import jepa.settings.ComputeConfig;
+import jepa.settings.ConfigError;
+import jepa.settings.DatasetConfig;
+import jepa.settings.MethodConfig;
+import jepa.settings.NoiseConfig;
+import jepa.settings.ParallelConfig;
+import jepa.settings.ProbeConfig;
+import jepa.settings.SparkConfig;
+import jepa.settings.TrainConfig;
+import jepa.settings.WorldConfig;
+import jepa.world.Worlds;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +32,13 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The whole configuration of a run: a HOCON file over the built-in defaults ({@code jepa-defaults.conf}), then
- * {@code key=value} overrides. Every key must be one the defaults know; every value is type- and range-checked here,
- * before any job starts.
+ * The whole configuration of a run: a HOCON file over the built-in defaults ({@code jepa-defaults.conf} and each
+ * registered method's own keys), then {@code key=value} overrides. Every key must be one the defaults know; every
+ * value is type- and range-checked here, before any job starts; world and method names come from their registries.
  */
-public record JepaConfig(String dataRoot, SparkConfig spark, WorldConfig world, NoiseConfig noise, DatasetConfig dataset,
-                         MethodConfig method, TrainConfig train, ParallelConfig parallel, ProbeConfig probe, BenchConfig bench, SweepConfig sweep, Config raw) {
+public record JepaConfig(String dataRoot, SparkConfig spark, ComputeConfig compute, WorldConfig world, NoiseConfig noise,
+                         DatasetConfig dataset, MethodConfig method, TrainConfig train, ParallelConfig parallel, ProbeConfig probe,
+                         BenchConfig bench, SweepConfig sweep, Config raw) {
 
     private static final String DEFAULTS = "jepa-defaults.conf";
 
@@ -50,8 +65,15 @@ public record JepaConfig(String dataRoot, SparkConfig spark, WorldConfig world, 
 
     /** Builds and validates the records from a fully merged config. */
     public static JepaConfig fromConfig(Config c) {
-        return new JepaConfig(Check.string(c, "data-root"), SparkConfig.from(c), WorldConfig.from(c), NoiseConfig.from(c),
-                DatasetConfig.from(c), MethodConfig.from(c), TrainConfig.from(c), ParallelConfig.from(c), ProbeConfig.from(c), BenchConfig.from(c), SweepConfig.from(c), c);
+        WorldConfig world = WorldConfig.from(c);
+        Worlds.of(world.kind());
+        MethodConfig method = MethodConfig.from(c);
+        Methods.type(method.name());
+        // every method's own keys are checked, not only the chosen one's: a sweep or the bench may build any of them
+        for (jepa.method.MethodType t : Methods.ALL) t.create(MethodConfig.from(c.withValue("method.name", ConfigValueFactory.fromAnyRef(t.name()))));
+        return new JepaConfig(Check.string(c, "data-root"), SparkConfig.from(c), ComputeConfig.from(c), world, NoiseConfig.from(c),
+                DatasetConfig.from(c), method, TrainConfig.from(c), ParallelConfig.from(c), ProbeConfig.from(c), BenchConfig.from(c),
+                SweepConfig.from(c), c);
     }
 
     /** Rebuilds a config from its {@link #render() rendering} (a snapshot stored beside outputs). */
@@ -70,7 +92,9 @@ public record JepaConfig(String dataRoot, SparkConfig spark, WorldConfig world, 
         return fromConfig(c.resolve());
     }
 
-    public static Config defaults() { return ConfigFactory.parseResources(JepaConfig.class.getClassLoader(), DEFAULTS); }
+    public static Config defaults() {
+        return ConfigFactory.parseResources(JepaConfig.class.getClassLoader(), DEFAULTS).withFallback(Methods.defaults());
+    }
 
     /** A key=value override; the value is HOCON when it parses as a number, boolean or list, otherwise a plain string. */
     static Config parseOverride(String kv) {
@@ -103,6 +127,12 @@ public record JepaConfig(String dataRoot, SparkConfig spark, WorldConfig world, 
     /** The effective configuration as HOCON (JSON syntax, sorted keys): the snapshot stored with every output. */
     public String render() {
         return raw.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(true));
+    }
+
+    /** The method config of another method, with this config's network shape and that method's own keys. */
+    public MethodConfig methodConfig(String name) {
+        Methods.type(name);
+        return MethodConfig.from(raw.withValue("method.name", ConfigValueFactory.fromAnyRef(name)));
     }
 
     /** The effective value of one key, as a string (for launchers). */

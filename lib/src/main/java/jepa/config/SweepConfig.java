@@ -1,6 +1,10 @@
 package jepa.config;
 
 import com.typesafe.config.Config;
+import jepa.method.Methods;
+import jepa.settings.Check;
+import jepa.settings.NoiseConfig;
+import jepa.world.Worlds;
 
 import java.util.List;
 
@@ -12,29 +16,26 @@ public record SweepConfig(List<String> worlds, List<String> noiseKinds, List<Str
     public static final String REFERENCE = "reference", CONFIG = "config";
 
     public SweepConfig {
-        for (String w : worlds) Check.oneOf("sweep.worlds", w, WorldConfig.SINGLE, WorldConfig.THREE_DOTS);
-        for (String k : noiseKinds) Check.oneOf("sweep.noise-kinds", k, NoiseConfig.UNIFORM, NoiseConfig.STRUCTURED);
-        for (String t : noiseTemporals) Check.oneOf("sweep.noise-temporals", t, NoiseConfig.FIXED, NoiseConfig.CHANGING);
+        Check.notEmpty("sweep.worlds", worlds);
+        Check.eachOneOf("sweep.worlds", worlds, Worlds.kinds());
+        Check.notEmpty("sweep.noise-kinds", noiseKinds);
+        Check.eachOneOf("sweep.noise-kinds", noiseKinds, List.of(NoiseConfig.UNIFORM, NoiseConfig.STRUCTURED));
+        Check.notEmpty("sweep.noise-temporals", noiseTemporals);
+        Check.eachOneOf("sweep.noise-temporals", noiseTemporals, List.of(NoiseConfig.FIXED, NoiseConfig.CHANGING));
+        Check.notEmpty("sweep.alphas", alphas);
         for (double a : alphas) Check.nonNegative("sweep.alphas", a);
-        for (String m : methods)
-            Check.oneOf("sweep.methods", m, MethodConfig.VICREG, MethodConfig.SIMCLR, MethodConfig.IDM, MethodConfig.SUPERVISED,
-                    MethodConfig.RANDOM, MethodConfig.CENTER, MethodConfig.RSSM);
-        if (worlds.isEmpty() || noiseKinds.isEmpty() || noiseTemporals.isEmpty() || alphas.isEmpty() || methods.isEmpty() || seeds.isEmpty())
-            throw new ConfigError("sweep.worlds, noise-kinds, noise-temporals, alphas, methods and seeds must not be empty");
+        Check.notEmpty("sweep.methods", methods);
+        Check.eachOneOf("sweep.methods", methods, Methods.names());
+        Check.notEmpty("sweep.seeds", seeds);
         Check.nonNegative("sweep.samples", samples);
         Check.min("sweep.spread", spread, 1);
         Check.oneOf("sweep.centres", centres, REFERENCE, CONFIG);
     }
 
     static SweepConfig from(Config c) {
-        try {
-            return new SweepConfig(List.copyOf(c.getStringList("sweep.worlds")), List.copyOf(c.getStringList("sweep.noise-kinds")),
-                    List.copyOf(c.getStringList("sweep.noise-temporals")), List.copyOf(c.getDoubleList("sweep.alphas")),
-                    List.copyOf(c.getStringList("sweep.methods")), List.copyOf(c.getLongList("sweep.seeds")),
-                    Check.integer(c, "sweep.samples"), Check.number(c, "sweep.spread"), List.copyOf(c.getStringList("sweep.search-keys")),
-                    Check.string(c, "sweep.centres"), Check.longValue(c, "sweep.search-seed"));
-        } catch (com.typesafe.config.ConfigException.WrongType e) {
-            throw new ConfigError("a sweep list key has the wrong type: " + e.getMessage(), e);
-        }
+        return new SweepConfig(Check.strings(c, "sweep.worlds"), Check.strings(c, "sweep.noise-kinds"), Check.strings(c, "sweep.noise-temporals"),
+                Check.numbers(c, "sweep.alphas"), Check.strings(c, "sweep.methods"), Check.longs(c, "sweep.seeds"),
+                Check.integer(c, "sweep.samples"), Check.number(c, "sweep.spread"), Check.strings(c, "sweep.search-keys"),
+                Check.string(c, "sweep.centres"), Check.longValue(c, "sweep.search-seed"));
     }
 }

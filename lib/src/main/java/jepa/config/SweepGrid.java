@@ -1,5 +1,10 @@
 package jepa.config;
 
+import jepa.method.Baseline;
+import jepa.method.Method;
+import jepa.method.Methods;
+import jepa.settings.ConfigError;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,12 +34,14 @@ public final class SweepGrid {
                     for (double alpha : s.alphas())
                         for (String method : s.methods()) {
                             cell++;
-                            boolean trained = !method.equals(MethodConfig.CENTER) && !method.equals(MethodConfig.RANDOM);
+                            Method m = Methods.create(base.methodConfig(method));
+                            boolean trained = m.trains();
                             Map<String, Double> centres = trained ? centres(base, world, kind, temporal, alpha, method) : Map.of();
                             int samples = trained && s.samples() > 0 ? s.samples() : 1;
                             for (int k = 0; k < samples; k++) {
                                 List<String> hp = s.samples() > 0 ? sample(centres, s, cell, k) : fixed(base, centres);
-                                List<Long> seeds = method.equals(MethodConfig.CENTER) ? List.of(s.seeds().get(0)) : s.seeds();
+                                // a method without a network has nothing random: one run stands for every seed
+                                List<Long> seeds = m instanceof Baseline ? List.of(s.seeds().get(0)) : s.seeds();
                                 for (long seed : seeds) {
                                     List<String> o = new ArrayList<>(List.of("world.kind=" + world, "noise.kind=" + kind,
                                             "noise.temporal=" + temporal, "noise.alpha=" + alpha, "method.name=" + method, "train.seed=" + seed));
@@ -50,7 +57,7 @@ public final class SweepGrid {
     static Map<String, Double> centres(JepaConfig base, String world, String kind, String temporal, double alpha, String method) {
         Map<String, Double> c = new LinkedHashMap<>();
         for (String key : base.sweep().searchKeys()) {
-            if (!BestHparams.applies(method, key)) continue;
+            if (Methods.searched(key) && !Methods.type(method).searches(key)) continue;
             if (!base.raw().hasPath(key)) throw new ConfigError("sweep.search-keys: unknown key " + key);
             double configured = base.raw().getDouble(key);
             c.put(key, base.sweep().centres().equals(SweepConfig.REFERENCE)

@@ -1,6 +1,10 @@
 package jepa.method;
 
-import jepa.config.ConfigError;
+import jepa.accel.TorchInitialisable;
+
+import jepa.accel.loss.RolloutLossLayer;
+
+import jepa.settings.ConfigError;
 import jepa.nn.PytorchInit;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
@@ -15,7 +19,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Inverse-dynamics loss as the reference code (vicreg.py with action_coeff > 0, §3.3): an action head
+ * Inverse-dynamics loss as the reference code (vicreg.py with action_coeff > 0, reference §3.3): an action head
  * Linear(2D -> 2) with bias predicts a_i from [current_i, s_{i+1}], where current_1 = s_1 and afterwards the
  * GRU prediction s~_i; L = mean over the 16 steps of MSE(a_i, a^_i) (mean over batch x 2); total = actionCoeff * L
  * (the reference IDM configs have sim = std = cov = 0).
@@ -24,7 +28,7 @@ import java.util.SplittableRandom;
  * 3-D labels work in M2.1, whether fit or output runs first). The layer's activations (cg.output) are the
  * predicted actions a^ in the same layout.
  */
-public class IdmLoss extends RolloutLossLayer implements PytorchInit.Initialisable {
+public class IdmLoss extends RolloutLossLayer implements TorchInitialisable {
     public static final String W = "W", B = "b";
     private static final int A = 2;
 

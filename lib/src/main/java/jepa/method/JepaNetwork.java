@@ -1,9 +1,9 @@
 package jepa.method;
 
-import jepa.nn.Gru;
+import jepa.accel.gru.Gru;
 import jepa.nn.MeNet5;
 import jepa.nn.PytorchInit;
-import jepa.train.DuplicateRegularizationFix;
+import jepa.optim.DuplicateRegularizationFix;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -50,7 +50,7 @@ public final class JepaNetwork {
 
     /**
      * The graph configuration with the optimiser set by {@code optimiser} on the global builder (updater,
-     * regularization — e.g. {@link jepa.train.Lars#configure}); passed through DuplicateRegularizationFix.
+     * regularization — e.g. {@link jepa.optim.Lars#configure}); passed through DuplicateRegularizationFix.
      */
     public static ComputationGraphConfiguration config(JepaParams p, Layer lossLayer,
                                                        Consumer<NeuralNetConfiguration.Builder> optimiser, DataType dataType) {
@@ -118,7 +118,7 @@ public final class JepaNetwork {
      * The probe's data for a batch (reference §5.2): the rollout [n, 17, D] (index 0 = encoder output of frame 1)
      * with inference-mode BatchNorm, and the normalised dot locations [n, 17, dots, 2] as targets.
      */
-    public jepa.probe.ProbeData probeData(jepa.train.Batch b) {
+    public jepa.probe.ProbeData probeData(jepa.data.Batch b) {
         INDArray reps = rollout(b.frames(), b.actions()).permute(0, 2, 1).dup('c');                   // [n, 17, D]
         return new jepa.probe.ProbeData(reps, b.probeTargets());
     }

@@ -1,9 +1,10 @@
 package jepa.method;
 
-import jepa.config.ConfigError;
+import jepa.settings.Check;
+import jepa.world.MovingDots;
 
 /**
- * The JEPA network's shape (reference §2.1, §2.3).
+ * The JEPA network's shape (reference §2.1, reference §2.3).
  *
  * @param channels    channels of the input frames (1, or 3 for the 3-dot world)
  * @param sumChannels sum the input channels into one before a 1-channel encoder (reference §1.8); no-op for 1 channel
@@ -14,18 +15,18 @@ import jepa.config.ConfigError;
  */
 public record JepaParams(int channels, boolean sumChannels, int width, int embedding, int gruLayers, long seed) implements java.io.Serializable {
     public JepaParams {
-        if (channels != 1 && channels != 3) throw new ConfigError("model.channels must be 1 or 3, got " + channels);
-        if (width < 1) throw new ConfigError("model.width must be >= 1, got " + width);
-        if (embedding < 1) throw new ConfigError("model.embedding must be >= 1, got " + embedding);
-        if (gruLayers < 1) throw new ConfigError("model.gru-layers must be >= 1, got " + gruLayers);
+        if (channels != 1 && channels != 3) throw new IllegalArgumentException("frames have 1 or 3 channels (dots), got " + channels);
+        Check.positive("method.width", width);
+        Check.positive("method.embedding", embedding);
+        Check.positive("method.gru-layers", gruLayers);
     }
 
-    /** Channels the encoder's first convolution sees. */
     /** The network a config asks for: the world's channels (summed for the 3-dot world when configured). */
-    public static JepaParams of(jepa.config.MethodConfig m, jepa.config.WorldConfig w, long seed) {
-        int dots = w.dots();
+    public static JepaParams of(jepa.settings.MethodConfig m, jepa.settings.WorldConfig w, long seed) {
+        int dots = MovingDots.of(w).dots();
         return new JepaParams(dots, dots > 1 && m.sumChannels(), m.width(), m.embedding(), m.gruLayers(), seed);
     }
 
+    /** Channels the encoder's first convolution sees. */
     public int encoderChannels() { return sumChannels ? 1 : channels; }
 }

@@ -1,6 +1,10 @@
 package jepa.method;
 
-import jepa.config.ConfigError;
+import jepa.accel.TorchInitialisable;
+
+import jepa.accel.loss.RolloutLossLayer;
+
+import jepa.settings.ConfigError;
 import jepa.nn.PytorchInit;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
@@ -15,7 +19,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The probe loss (reference §5.2, and the Supervised loss §3.5): one linear map q: R^D -> R^{2 dots} WITHOUT
+ * The probe loss (reference §5.2, and the Supervised loss reference §3.5): one linear map q: R^D -> R^{2 dots} WITHOUT
  * bias, shared over the T = 17 steps, applied to the rollout x[:, 0:D, t]; loss = mean over t and dots of the
  * batch-mean squared Euclidean error (summed over x, y) against the normalised dot locations. It
  * back-propagates into everything below it (the supervised baseline); freeze the layers below for a pure probe.
@@ -23,7 +27,7 @@ import java.util.SplittableRandom;
  * Labels: normalised locations as [B, 2 dots, T] (DL4J's recurrent layout), channel d*2 + c = coordinate c
  * (0 = x, 1 = y) of dot d. The layer's activations (cg.output) are the predicted locations in the same layout.
  */
-public class ProbeLoss extends RolloutLossLayer implements PytorchInit.Initialisable {
+public class ProbeLoss extends RolloutLossLayer implements TorchInitialisable {
     public static final String W = "W";
 
     @JsonProperty private int dots = 1;

@@ -1,16 +1,17 @@
 package jepa.method;
 
 import jepa.analysis.ReconstructionStrip;
-import jepa.config.TrainConfig;
+import jepa.settings.TrainConfig;
 import jepa.nn.BilinearResize;
 import jepa.nn.GaussianNoise;
 import jepa.nn.MeNet5;
 import jepa.nn.MeNet5Decoder;
 import jepa.nn.PytorchInit;
-import jepa.train.Batch;
-import jepa.train.DuplicateRegularizationFix;
-import jepa.train.GlobalNormClipping;
-import jepa.train.ReferenceAdam;
+import jepa.data.Batch;
+import jepa.settings.Check;
+import jepa.optim.DuplicateRegularizationFix;
+import jepa.optim.GlobalNormClipping;
+import jepa.optim.ReferenceAdam;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
@@ -27,14 +28,22 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The RSSM reconstruction baseline (reference §2.5, §3.4, §4.2, §5.2) on the JEPA graph contract:
+ * The RSSM reconstruction baseline (reference §2.5, reference §3.4, reference §4.2, reference §5.2) on the JEPA graph contract:
  * frames, actions → "enc_seq" (MeNet5) → "rssm" ({@link RssmVertex}, with "noise" from {@link GaussianNoise}) →
  * "dec_in" = [z, h] → MeNet5 decoder "decoded" [B, C·54·54, 17] → "loss_in" = Merge(decoded, "kl", "rollout") →
  * {@link RssmLoss}.
  * "rollout" [B, D, 17] = the probe's belief rollout (predict_sequence: prior samples, no min_var, stochastic from the
  * noise vertex's seeded stream). Adam with global-norm clipping at 1000 (a listener, added by {@link #configure}).
  */
-public final class Rssm implements Method {
+public final class Rssm implements NetworkMethod {
+    public static final MethodType TYPE = new MethodType("rssm", Rssm.class, """
+            learning-rate = 1e-3    # Adam, constant, global-norm clipping at 1000
+            min-var = 0.1           # added to the prior and posterior stds, in training only
+            free-nats = 3.0         # floor on each step's KL""",
+            Map.of("method.rssm.learning-rate", "rssm.learning_rate", "method.rssm.min-var", "rssm.min_var"),
+            m -> new Rssm(new RssmParams(Check.number(m.keys(), "method.rssm.learning-rate"), Check.number(m.keys(), "method.rssm.min-var"),
+                    Check.number(m.keys(), "method.rssm.free-nats")), m.sumChannels()));
+
     public static final String NOISE = "noise", RSSM = "rssm", DEC_IN = "dec_in", KL = "kl", DECODED = "decoded", LOSS_IN = "loss_in";
     /** Noise slots: prior samples, posterior samples, rollout prior samples (see RssmVertex). */
     public static final int NOISE_SLOTS = 3 * JepaNetwork.FRAMES;
@@ -51,7 +60,7 @@ public final class Rssm implements Method {
 
     public RssmParams params() { return params; }
 
-    @Override public String name() { return "rssm"; }
+    @Override public String name() { return TYPE.name(); }
 
     @Override
     public Layer lossLayer(JepaParams p, int dots) {
@@ -101,7 +110,7 @@ public final class Rssm implements Method {
 
     public static ComputationGraphConfiguration config(JepaParams p, RssmParams r, Consumer<NeuralNetConfiguration.Builder> optimiser,
                                                        DataType dataType) {
-        if (p.gruLayers() != 1) throw new jepa.config.ConfigError("rssm has one GRUCell: method.gru-layers must be 1, got " + p.gruLayers());
+        if (p.gruLayers() != 1) throw new jepa.settings.ConfigError("rssm has one GRUCell: method.gru-layers must be 1, got " + p.gruLayers());
         int d = p.embedding(), t = JepaNetwork.FRAMES, c = p.encoderChannels();
         NeuralNetConfiguration.Builder nb = new NeuralNetConfiguration.Builder().seed(p.seed()).dataType(dataType).miniBatch(true);
         optimiser.accept(nb);

@@ -1,5 +1,7 @@
 package jepa.method;
 
+import jepa.accel.loss.LossScale;
+
 import jepa.nn.BilinearResize;
 import jepa.nn.MeNet5Decoder;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -38,10 +40,10 @@ public class RssmLoss extends SameDiffOutputLayer {
     public RssmLoss() {}
 
     public RssmLoss(int d, int channels, int frames, double freeNats) {
-        if (d < 1) throw new jepa.config.ConfigError("rssm embedding must be >= 1, got " + d);
-        if (channels < 1) throw new jepa.config.ConfigError("rssm decoder channels must be >= 1, got " + channels);
-        if (frames < 2) throw new jepa.config.ConfigError("rssm frames must be >= 2, got " + frames);
-        if (!(freeNats >= 0)) throw new jepa.config.ConfigError("method.rssm.free-nats must be >= 0, got " + freeNats);
+        if (d < 1) throw new jepa.settings.ConfigError("rssm embedding must be >= 1, got " + d);
+        if (channels < 1) throw new jepa.settings.ConfigError("rssm decoder channels must be >= 1, got " + channels);
+        if (frames < 2) throw new jepa.settings.ConfigError("rssm frames must be >= 2, got " + frames);
+        if (!(freeNats >= 0)) throw new jepa.settings.ConfigError("method.rssm.free-nats must be >= 0, got " + freeNats);
         this.d = d; this.channels = channels; this.frames = frames; this.freeNats = freeNats;
     }
 

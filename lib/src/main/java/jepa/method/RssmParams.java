@@ -1,9 +1,9 @@
 package jepa.method;
 
-import jepa.config.ConfigError;
+import jepa.settings.Check;
 
 /**
- * The RSSM's hyper-parameters (reference §3.4, §4.2).
+ * The RSSM's hyper-parameters (reference §3.4, reference §4.2).
  *
  * @param learningRate Adam lr (constant)
  * @param minVar       added to the prior and posterior stds in training only (the reference's min_var)
@@ -15,9 +15,9 @@ public record RssmParams(double learningRate, double minVar, double freeNats, bo
     public static final double CLIP_NORM = 1000;
 
     public RssmParams {
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) throw new ConfigError("method.rssm.learning-rate must be finite and > 0, got " + learningRate);
-        if (!(minVar >= 0) || Double.isInfinite(minVar)) throw new ConfigError("method.rssm.min-var must be finite and >= 0, got " + minVar);
-        if (!(freeNats >= 0) || Double.isInfinite(freeNats)) throw new ConfigError("method.rssm.free-nats must be finite and >= 0, got " + freeNats);
+        Check.positive("method.rssm.learning-rate", learningRate);
+        Check.nonNegative("method.rssm.min-var", minVar);
+        Check.nonNegative("method.rssm.free-nats", freeNats);
     }
 
     /** As the reference: sampled, detached. */

@@ -1,7 +1,9 @@
 package jepa.method;
 
+import jepa.accel.TorchInitialisable;
+
 import jepa.nn.PytorchInit;
-import jepa.nn.SameDiffVertices;
+import jepa.accel.SameDiffVertices;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
@@ -20,7 +22,7 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
- * The reference RSSM's predictor and posterior (`rssm.py`, reference §2.5, §3.4, §5.2), unrolled over the 16 actions.
+ * The reference RSSM's predictor and posterior (`rssm.py`, reference §2.5, reference §3.4, reference §5.2), unrolled over the 16 actions.
  * <p>
  * Inputs: e [B, D, T] (encoder outputs), a [B, A, T−1] (actions), n [B, D, 3T] (standard normal noise,
  * {@link jepa.nn.GaussianNoise}). Output [B, 4D, T], four blocks along dim 1:
@@ -40,7 +42,7 @@ import java.util.TreeSet;
  * prior heads {@code pmW, pmb, psW, psb}; posterior heads {@code qm1W, qm1b, qm2W, qm2b, qs1W, qs1b, qs2W, qs2b}
  * on [e_t, h_t].
  */
-public class RssmVertex extends SameDiffVertex implements PytorchInit.Initialisable {
+public class RssmVertex extends SameDiffVertex implements TorchInitialisable {
     @JsonProperty private int d;
     @JsonProperty private int frames;
     @JsonProperty private int actionDim;
@@ -55,10 +57,10 @@ public class RssmVertex extends SameDiffVertex implements PytorchInit.Initialisa
      *                      (with zero noise the samples are then differentiable means)
      */
     public RssmVertex(int d, int frames, int actionDim, double minVar, boolean detachSamples) {
-        if (d < 1) throw new jepa.config.ConfigError("rssm embedding must be >= 1, got " + d);
-        if (frames < 2) throw new jepa.config.ConfigError("rssm frames must be >= 2, got " + frames);
-        if (actionDim < 1) throw new jepa.config.ConfigError("rssm action dim must be >= 1, got " + actionDim);
-        if (!(minVar >= 0)) throw new jepa.config.ConfigError("method.rssm.min-var must be >= 0, got " + minVar);
+        if (d < 1) throw new jepa.settings.ConfigError("rssm embedding must be >= 1, got " + d);
+        if (frames < 2) throw new jepa.settings.ConfigError("rssm frames must be >= 2, got " + frames);
+        if (actionDim < 1) throw new jepa.settings.ConfigError("rssm action dim must be >= 1, got " + actionDim);
+        if (!(minVar >= 0)) throw new jepa.settings.ConfigError("method.rssm.min-var must be >= 0, got " + minVar);
         this.d = d; this.frames = frames; this.actionDim = actionDim; this.minVar = minVar; this.detachSamples = detachSamples;
     }
 
@@ -216,7 +218,7 @@ public class RssmVertex extends SameDiffVertex implements PytorchInit.Initialisa
     public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(org.deeplearning4j.nn.graph.ComputationGraph graph, String name,
             int idx, INDArray paramsView, boolean initializeParams, org.nd4j.linalg.api.buffer.DataType dataType) {
         setName(name);
-        return new Runtime(this, graph, name, idx, paramsView, initializeParams, dataType);
+        return new VjpVertex(this, graph, name, idx, paramsView, initializeParams, dataType);
     }
 
     /**
@@ -231,13 +233,13 @@ public class RssmVertex extends SameDiffVertex implements PytorchInit.Initialisa
      * backpropagated gradients (no halving), and the gradient function is created once
      * (RssmGradientTest.repeatedBackwardPassesAgree, vertexDecoderAndLossMatchFiniteDifferences...).
      */
-    static final class Runtime extends org.deeplearning4j.nn.layers.samediff.SameDiffGraphVertex {
+    static final class VjpVertex extends org.deeplearning4j.nn.layers.samediff.SameDiffGraphVertex {
         private static final String EPS = "rssm_epsilon", LOSS = "rssm_vjp";
         private SameDiff vjp;
         private String out;
         private List<String> inputNames;
 
-        Runtime(SameDiffVertex config, org.deeplearning4j.nn.graph.ComputationGraph graph, String name, int index, INDArray paramsView,
+        VjpVertex(SameDiffVertex config, org.deeplearning4j.nn.graph.ComputationGraph graph, String name, int index, INDArray paramsView,
                 boolean initParams, org.nd4j.linalg.api.buffer.DataType dataType) {
             super(config, graph, name, index, paramsView, initParams, dataType);
         }

@@ -1,6 +1,10 @@
 package jepa.method;
 
-import jepa.train.Batch;
+import jepa.accel.loss.VicregLoss;
+import jepa.accel.loss.VicregLossRuntime;
+import jepa.accel.loss.VicregParams;
+
+import jepa.data.Batch;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.api.buffer.DataType;
 import java.util.Map;
@@ -11,11 +15,20 @@ import org.nd4j.linalg.learning.config.IUpdater;
 
 /** VICReg JEPA (reference §3.1): {@link JepaNetwork} + {@link VicregLoss}, trained with LARS. */
 public final class Vicreg extends LarsMethod {
+    public static final MethodType TYPE = new MethodType("vicreg", Vicreg.class, """
+            sim-coeff = 25          # L = sim-coeff·L_pred + std-coeff·L_var + cov-coeff·L_cov
+            std-coeff = 25
+            cov-coeff = 1
+            skip-first-step-vc = true   # variance/covariance on frames 2..17 only (all reference configs)""",
+            Map.of("train.base-lr", "vicreg.base_lr", "method.vicreg.sim-coeff", "vicreg.sim_coeff",
+                    "method.vicreg.std-coeff", "vicreg.std_coeff", "method.vicreg.cov-coeff", "vicreg.cov_coeff"),
+            m -> new Vicreg(VicregParams.from(m)));
+
     private final VicregParams params;
 
     public Vicreg(VicregParams params) { this.params = params; }
 
-    @Override public String name() { return "vicreg"; }
+    @Override public String name() { return TYPE.name(); }
     @Override public Layer lossLayer(JepaParams p, int dots) { return loss(p, params); }
     @Override public INDArray labels(Batch b) { return dummy(b); }
 

@@ -1,5 +1,8 @@
 package jepa.nn;
 
+import jepa.accel.ExactSameDiffVertex;
+import jepa.accel.SameDiffVertices;
+
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
 import org.nd4j.autodiff.samediff.SDIndex;

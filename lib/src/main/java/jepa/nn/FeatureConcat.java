@@ -1,5 +1,7 @@
 package jepa.nn;
 
+import jepa.accel.DenseArrays;
+
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
@@ -23,16 +25,16 @@ public class FeatureConcat extends MergeVertex {
     @Override
     public GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView, boolean initializeParams,
                                    DataType networkDatatype) {
-        return new Runtime(graph, name, idx, networkDatatype, mergeAxis);
+        return new DenseMerge(graph, name, idx, networkDatatype, mergeAxis);
     }
 
     @Override
     public FeatureConcat clone() { return new FeatureConcat(); }
 
-    static final class Runtime extends org.deeplearning4j.nn.graph.vertex.impl.MergeVertex {
+    static final class DenseMerge extends org.deeplearning4j.nn.graph.vertex.impl.MergeVertex {
         private final int axis;
 
-        Runtime(ComputationGraph graph, String name, int idx, DataType dataType, int axis) {
+        DenseMerge(ComputationGraph graph, String name, int idx, DataType dataType, int axis) {
             super(graph, name, idx, dataType, axis);
             this.axis = axis;
         }

@@ -1,5 +1,8 @@
 package jepa.nn;
 
+import jepa.accel.DenseArrays;
+import jepa.accel.ParallelLoops;
+
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.preprocessor.RnnToCnnPreProcessor;

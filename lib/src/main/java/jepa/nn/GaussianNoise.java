@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
 /**
  * Standard normal noise ε [B, channels, slots] for the RSSM's samples, drawn from the vertex's own seeded stream
  * (java.util.SplittableRandom, not ND4J's global RNG), so a freshly built or freshly loaded graph repeats its draws
- * exactly; successive forward passes of one instance draw new noise (the reference samples at every call, §8).
+ * exactly; successive forward passes of one instance draw new noise (the reference samples at every call, reference §8).
  * With {@code sample = false} it outputs zeros, i.e. every sample is its mean (gradient checks).
  * <p>
  * Its input only gives the batch size; no gradient flows back (zeros), it has no parameters.
@@ -38,8 +38,8 @@ public class GaussianNoise extends GraphVertex {
     public GaussianNoise() {}
 
     public GaussianNoise(int channels, int slots, long seed, boolean sample) {
-        if (channels < 1) throw new jepa.config.ConfigError("noise channels must be >= 1, got " + channels);
-        if (slots < 1) throw new jepa.config.ConfigError("noise slots must be >= 1, got " + slots);
+        if (channels < 1) throw new jepa.settings.ConfigError("noise channels must be >= 1, got " + channels);
+        if (slots < 1) throw new jepa.settings.ConfigError("noise slots must be >= 1, got " + slots);
         this.channels = channels; this.slots = slots; this.seed = seed; this.sample = sample;
     }
 
@@ -63,7 +63,7 @@ public class GaussianNoise extends GraphVertex {
     @Override
     public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
             INDArray paramsView, boolean initializeParams, DataType dataType) {
-        return new Runtime(graph, name, idx, dataType, this);
+        return new Sampler(graph, name, idx, dataType, this);
     }
 
     @Override
@@ -76,11 +76,11 @@ public class GaussianNoise extends GraphVertex {
     }
 
     /** The runtime vertex: one random stream per instance, started at the configured seed. */
-    static final class Runtime extends BaseGraphVertex {
+    static final class Sampler extends BaseGraphVertex {
         private final GaussianNoise conf;
         private final SplittableRandom rng;
 
-        Runtime(ComputationGraph graph, String name, int idx, DataType dataType, GaussianNoise conf) {
+        Sampler(ComputationGraph graph, String name, int idx, DataType dataType, GaussianNoise conf) {
             super(graph, name, idx, (VertexIndices[]) null, (VertexIndices[]) null, dataType);
             this.conf = conf;
             this.rng = new SplittableRandom(conf.seed);

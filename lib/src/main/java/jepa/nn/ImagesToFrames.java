@@ -1,5 +1,7 @@
 package jepa.nn;
 
+import jepa.accel.DenseArrays;
+
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
 import org.deeplearning4j.nn.workspace.ArrayType;

@@ -1,5 +1,10 @@
 package jepa.nn;
 
+import jepa.accel.batchnorm.BatchNorm;
+import jepa.accel.conv.Conv2d;
+import jepa.accel.dense.AvgPool2d;
+import jepa.accel.dense.Linear;
+
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -11,7 +16,7 @@ import org.nd4j.linalg.activations.Activation;
 
 /**
  * The reference encoder `models.py::MeNet5` (reference §2.1), applied to every frame of a time series at once so that
- * BatchNorm statistics cover all T·B images (§8):
+ * BatchNorm statistics cover all T·B images (reference §8):
  * Conv(C→16w,k5,s2,p2)+ReLU → BN → Conv(16w→32w,k5,s2,p2)+ReLU → BN → Conv(32w→32w,k3,s1,p1)+ReLU → BN →
  * AvgPool 2/2 (7→3) → flatten channel-major (c·9+h·3+w, DL4J's NCHW CnnToFeedForward) → Dense(9·32w→D, identity).
  * <p>
@@ -23,9 +28,9 @@ import org.nd4j.linalg.activations.Activation;
  * statistics used whenever the graph runs with train = false. DL4J updates the running variance with the biased
  * batch variance where PyTorch uses the unbiased one: a factor n/(n−1) with n = T·B·H·W ≥ 17·49, negligible.
  * <p>
- * The convolutions are {@link ContiguousConvolution}s: DL4J's layer without its strided copies (same parameters and
- * results, 2–3× faster training steps on CPU); the BatchNorms are {@link FastBatchNorm}s (DL4J's layer, Java passes);
- * the dense layer is a {@link ContiguousDense} and the step back to [B, D, T] an {@link ImagesToFrames} (DL4J's
+ * The convolutions are {@link Conv2d}s: DL4J's layer without its strided copies (same parameters and
+ * results, 2–3× faster training steps on CPU); the BatchNorms are {@link BatchNorm}s (DL4J's layer, Java passes);
+ * the dense layer is a {@link Linear} and the step back to [B, D, T] an {@link ImagesToFrames} (DL4J's
  * DenseLayer and FeedForwardToRnnPreProcessor without their single-threaded glue).
  */
 public final class MeNet5 {
@@ -43,9 +48,9 @@ public final class MeNet5 {
     /** As above; with sumChannels the input's channels are summed into one before the encoder. */
     public static String add(GraphBuilder gb, String input, int channels, boolean sumChannels, int width, int embedding,
                              int frames, String output) {
-        if (channels < 1) throw new jepa.config.ConfigError("encoder channels must be >= 1, got " + channels);
-        if (width < 1) throw new jepa.config.ConfigError("encoder width must be >= 1, got " + width);
-        if (embedding < 1) throw new jepa.config.ConfigError("encoder embedding must be >= 1, got " + embedding);
+        if (channels < 1) throw new jepa.settings.ConfigError("encoder channels must be >= 1, got " + channels);
+        if (width < 1) throw new jepa.settings.ConfigError("encoder width must be >= 1, got " + width);
+        if (embedding < 1) throw new jepa.settings.ConfigError("encoder embedding must be >= 1, got " + embedding);
         String p = output + "_";
         String x = input;
         int cIn = channels;
@@ -60,8 +65,8 @@ public final class MeNet5 {
         gb.addLayer(p + "bn2", bn(), p + "c2");
         gb.addLayer(p + "c3", conv(3, 1, 1, 32 * width, 32 * width, true), p + "bn2");
         gb.addLayer(p + "bn3", bn(), p + "c3");
-        gb.addLayer(p + "pool", new ContiguousAvgPool(new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2)), p + "bn3");
-        gb.addLayer(denseName(output), new ContiguousDense(new DenseLayer.Builder().nIn(9L * 32 * width).nOut(embedding).activation(Activation.IDENTITY)), p + "pool");
+        gb.addLayer(p + "pool", new AvgPool2d(new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2)), p + "bn3");
+        gb.addLayer(denseName(output), new Linear(new DenseLayer.Builder().nIn(9L * 32 * width).nOut(embedding).activation(Activation.IDENTITY)), p + "pool");
         // [T·B, D] back to [B, D, T] (DL4J orders the images time-major, row t·B + b); PreprocessorVertex passes B
         gb.addVertex(output, new PreprocessorVertex(new ImagesToFrames()), denseName(output));
         return output;
@@ -84,11 +89,11 @@ public final class MeNet5 {
         ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(k, k).stride(stride, stride).padding(pad, pad).nIn(nIn).nOut(nOut)
                 .hasBias(true).activation(Activation.RELU);   // conv → ReLU, then the BN layer
         b.build();                                              // DL4J's validation of kernel/stride/padding
-        return new ContiguousConvolution(b, inputGradient);     // same layer, ~8× faster forward on CPU
+        return new Conv2d(b, inputGradient);     // same layer, ~8× faster forward on CPU
     }
 
     private static BatchNormalization bn() {
-        // DL4J's layer and parameters, runtime ~10× faster on CPU (FastBatchNorm)
-        return new FastBatchNorm(new BatchNormalization.Builder().eps(BN_EPS).decay(BN_DECAY).useLogStd(false));
+        // DL4J's layer and parameters, runtime ~10× faster on CPU (BatchNorm)
+        return new BatchNorm(new BatchNormalization.Builder().eps(BN_EPS).decay(BN_DECAY).useLogStd(false));
     }
 }

@@ -1,5 +1,7 @@
 package jepa.nn;
 
+import jepa.accel.conv.UpsampledConv2d;
+
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -20,7 +22,7 @@ import org.nd4j.linalg.activations.Activation;
  * The final bilinear 54→28 resize is left to the consumer ({@link BilinearResize}), so the output is
  * [B, C·54·54, T] (channel-major c·2916 + h·54 + w).
  * <p>
- * Each "nearest ×s → Conv" pair is one {@link UpsampledConvolution} (same W, same maths, the upsampled image never
+ * Each "nearest ×s → Conv" pair is one {@link UpsampledConv2d} (same W, same maths, the upsampled image never
  * formed): with DL4J's Upsampling2D + ConvolutionLayer the last conv's im2col matrix alone was 5 GB at B = 64, w = 1.
  */
 public final class MeNet5Decoder {
@@ -34,7 +36,7 @@ public final class MeNet5Decoder {
         int c1 = 32 * width, c2 = 16 * width;
         gb.addLayer(p + "fc", new DenseLayer.Builder().nIn(in).nOut(9L * c1).activation(Activation.RELU).build(),
                 new RnnToFeedForwardPreProcessor(), input);
-        // each "nearest ×s → conv" pair is one UpsampledConvolution (same parameter, the upsampled image never formed)
+        // each "nearest ×s → conv" pair is one UpsampledConv2d (same parameter, the upsampled image never formed)
         gb.addLayer(p + "c1", conv(2, 3, 1, c1, c1, Activation.RELU), new FeedForwardToCnnPreProcessor(3, 3, c1), p + "fc");
         gb.addLayer(p + "bn1", bn(), p + "c1");
         gb.addLayer(p + "c2", conv(3, 5, 2, c1, c2, Activation.RELU), p + "bn1");
@@ -51,8 +53,8 @@ public final class MeNet5Decoder {
         return (in * 9 * c1 + 9 * c1) + (c1 * 9 * c1) + 2 * c1 + (c1 * 25 * c2) + 2 * c2 + c2 * 25 * channels;
     }
 
-    private static UpsampledConvolution conv(int scale, int k, int pad, int nIn, int nOut, Activation act) {
-        return new UpsampledConvolution(new ConvolutionLayer.Builder(k, k).stride(1, 1).padding(pad, pad).nIn(nIn).nOut(nOut)
+    private static UpsampledConv2d conv(int scale, int k, int pad, int nIn, int nOut, Activation act) {
+        return new UpsampledConv2d(new ConvolutionLayer.Builder(k, k).stride(1, 1).padding(pad, pad).nIn(nIn).nOut(nOut)
                 .hasBias(false).activation(act), scale);
     }
 

@@ -1,11 +1,12 @@
 package jepa.nn;
 
+import jepa.accel.TorchInitialisable;
+
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,16 +19,11 @@ import java.util.TreeMap;
  * PyTorch's default initialisation (reference §2.7), applied after {@code cg.init()}, deterministically from a seed
  * (one SplittableRandom walked over vertices and parameters in name order; independent of ND4J's RNG):
  * Conv2d/Linear weights and biases U(±1/√fan_in) (conv fan_in = C_in·k·k, dense fan_in = nIn); BatchNorm γ = 1,
- * β = 0, running mean 0, running var 1; custom SameDiff vertices/layers implement {@link Initialisable} (the GRU:
+ * β = 0, running mean 0, running var 1; custom SameDiff vertices/layers implement {@link TorchInitialisable} (the GRU:
  * all U(±1/√H)). A parameterised layer without a rule is an error, never silently left at DL4J's init.
  */
 public final class PytorchInit {
     private PytorchInit() {}
-
-    /** A custom vertex or layer configuration that knows its PyTorch initialisation. */
-    public interface Initialisable {
-        void torchInit(Map<String, INDArray> params, SplittableRandom rng);
-    }
 
     public static void apply(ComputationGraph cg, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
@@ -42,7 +38,7 @@ public final class PytorchInit {
     }
 
     private static void init(String name, Object conf, Map<String, INDArray> params, SplittableRandom rng) {
-        if (conf instanceof Initialisable i) {
+        if (conf instanceof TorchInitialisable i) {
             i.torchInit(params, rng);
         } else if (conf instanceof BatchNormalization) {
             for (Map.Entry<String, INDArray> p : params.entrySet()) {
@@ -64,7 +60,7 @@ public final class PytorchInit {
             if (params.containsKey("b")) uniform(params.get("b"), bound, rng);
         } else {
             throw new IllegalStateException("no PyTorch init rule for vertex " + name + " (" + conf.getClass().getName()
-                    + "); implement PytorchInit.Initialisable");
+                    + "); implement TorchInitialisable");
         }
     }
 

@@ -1,9 +1,9 @@
 package jepa.probe;
 
-import jepa.config.ConfigError;
+import jepa.settings.ConfigError;
 
 /**
- * The reference's probe optimiser (§5.2): Adam with PyTorch's default betas (0.9, 0.999) and eps 1e-8, constant
+ * The reference's probe optimiser (reference §5.2): Adam with PyTorch's default betas (0.9, 0.999) and eps 1e-8, constant
  * learning rate (1e-3 in every config), {@code epochs} passes (30; supervised 100–200), minibatches of
  * {@code batchSize} sequences (the dataset batch size), reshuffled every epoch from {@code seed}.
  */

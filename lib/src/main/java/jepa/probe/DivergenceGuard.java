@@ -12,7 +12,7 @@ public record DivergenceGuard(double stdThreshold) {
 
     public DivergenceGuard {
         if (!(stdThreshold >= 0) || Double.isInfinite(stdThreshold))
-            throw new jepa.config.ConfigError("train.collapse-std must be a finite number >= 0, got " + stdThreshold);
+            throw new jepa.settings.ConfigError("train.collapse-std must be a finite number >= 0, got " + stdThreshold);
     }
 
     public DivergenceGuard() { this(DEFAULT_STD_THRESHOLD); }

@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.SplittableRandom;
 
 /**
- * The reference prober (§2.6): ONE linear map without bias, W ∈ R^{D × 2·dots}, shared over all steps, predicting
+ * The reference prober (reference §2.6): ONE linear map without bias, W ∈ R^{D × 2·dots}, shared over all steps, predicting
  * normalised dot locations. Fitted either exactly (least squares: the optimum of the probe's squared-error loss,
  * what spark-mllib's LinearRegression computes on the cluster) or with the reference's Adam loop.
  */
@@ -16,12 +16,11 @@ public final class LinearProbe implements Predictor {
     public static final String EXACT = "exact", ADAM = "adam";
 
     private final double[][] w; // [D][K]
-    private final INDArray wFloat;
+    private transient INDArray wFloat;  // made where the probe is used (probes travel to Spark executors)
     private final double[] epochLoss;
 
     private LinearProbe(double[][] w, double[] epochLoss) {
         this.w = w;
-        this.wFloat = Nd4j.create(w).castTo(DataType.FLOAT);
         this.epochLoss = epochLoss;
     }
 
@@ -59,7 +58,7 @@ public final class LinearProbe implements Predictor {
     }
 
     /**
-     * The reference probe training (§5.2): W initialised U(±1/√D) (PyTorch's Linear default), Adam on the loss
+     * The reference probe training (reference §5.2): W initialised U(±1/√D) (PyTorch's Linear default), Adam on the loss
      * mean_{t,j} mean_batch ‖ŷ_{t,j} − y_{t,j}‖² (squared Euclidean error over x,y), minibatches of whole sequences,
      * order reshuffled each epoch from the seed. The last, smaller batch of an epoch is kept (DataLoader default).
      * float32 as in the reference.
@@ -127,6 +126,7 @@ public final class LinearProbe implements Predictor {
         if (x.rank() != 2 || x.columns() != w.length)
             throw new IllegalArgumentException("expected x [m, " + w.length + "], got " + java.util.Arrays.toString(x.shape()));
         if (x.dataType() == DataType.DOUBLE) return x.mmul(Nd4j.create(w));
+        if (wFloat == null) wFloat = Nd4j.create(w).castTo(DataType.FLOAT);
         return x.castTo(DataType.FLOAT).mmul(wFloat);
     }
 

@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code regParam} means (with standardization off): the optimum of mean squared error + ridge·‖W‖².
  * Memory is D² + D·K doubles, whatever N is, so paper-size probe sets can be streamed through it.
  */
-public final class NormalEquations {
+public final class NormalEquations implements java.io.Serializable {
     private final int d, k;
     private final double[][] xtx, xty;
     private long rows;
@@ -36,6 +36,15 @@ public final class NormalEquations {
     }
 
     public long rows() { return rows; }
+
+    /** Adds another accumulator's rows into this one (partial sums from other partitions). */
+    public NormalEquations merge(NormalEquations o) {
+        if (o.d != d || o.k != k) throw new IllegalArgumentException("cannot merge [" + o.d + "," + o.k + "] into [" + d + "," + k + "]");
+        addInto(xtx, o.xtx);
+        addInto(xty, o.xty);
+        rows += o.rows;
+        return this;
+    }
 
     /**
      * The least-squares weights [D][K]. Cholesky when (XᵀX/N + ridge·I) is positive definite; otherwise (collapsed

@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * that ignores its input (the Center baseline). Output column {@code dot·2 + c} is coordinate c (0 = x, 1 = y)
  * of that dot, the layout of the reference prober's output reshaped to [dots, 2].
  */
-public interface Predictor {
+public interface Predictor extends java.io.Serializable {
     /** @param x [m, D] representations; @return [m, 2·dots] predicted normalised locations */
     INDArray predict(INDArray x);
 

@@ -6,14 +6,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.List;
 
 /**
- * The reference evaluation pass (§5.2): E_{t,j} = mean over test sequences of ‖ŷ_{t,j} − y_{t,j}‖² (x and y summed),
+ * The reference evaluation pass (reference §5.2): E_{t,j} = mean over test sequences of ‖ŷ_{t,j} − y_{t,j}‖² (x and y summed),
  * normalised units, then converted to metric rows by {@link Rmse}. Errors are accumulated in double, in blocks of
  * sequences so a 10k-sequence test set never needs a second full copy.
  */
 public final class ProbeEvaluation {
     private ProbeEvaluation() {}
 
-    /** Probe names as written to the metrics table. */
     /**
      * Probe names in the metrics table: the rollout probe and the encoder probe on the test split, and the rollout
      * probe's error on its own probe-train data ("rollout_train": what hyper-parameter selection may look at).

@@ -67,7 +67,7 @@ public final class Rmse {
         return out;
     }
 
-    /** Table 1 "Average": √(mean of the squared per-dot RMSEs), not their arithmetic mean (§5.4). */
+    /** Table 1 "Average": √(mean of the squared per-dot RMSEs), not their arithmetic mean (reference §5.4). */
     public static double tableAverage(double... perDotRmse) {
         if (perDotRmse.length == 0) throw new IllegalArgumentException("no values");
         double s = 0;

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 
-/** A run folder's progress: epochs done, optimizer steps, status (running | finished | failed), reason, seconds. */
-public record RunState(int epochsDone, long steps, String status, String reason, double seconds) {
+/** A run folder's progress: epochs done, optimizer steps, status, reason, seconds. */
+public record RunState(int epochsDone, long steps, RunStatus status, String reason, double seconds) {
 
     static final String FILE = "state.properties";
 
@@ -20,7 +20,7 @@ public record RunState(int epochsDone, long steps, String status, String reason,
         Properties p = new Properties();
         p.setProperty("epochs_done", String.valueOf(epochsDone));
         p.setProperty("steps", String.valueOf(steps));
-        p.setProperty("status", status);
+        p.setProperty("status", status.id());
         p.setProperty("reason", reason);
         p.setProperty("seconds", String.valueOf(seconds));
         Path tmp = dir.resolve(FILE + ".tmp");
@@ -40,6 +40,6 @@ public record RunState(int epochsDone, long steps, String status, String reason,
             throw new UncheckedIOException(e);
         }
         return new RunState(Integer.parseInt(p.getProperty("epochs_done")), Long.parseLong(p.getProperty("steps")),
-                p.getProperty("status"), p.getProperty("reason", ""), Double.parseDouble(p.getProperty("seconds", "0")));
+                RunStatus.of(p.getProperty("status")), p.getProperty("reason", ""), Double.parseDouble(p.getProperty("seconds", "0")));
     }
 }

@@ -1,13 +1,15 @@
 package jepa.train;
 
-import jepa.config.TrainConfig;
+import jepa.settings.TrainConfig;
 import jepa.method.JepaNetwork;
 import jepa.method.JepaParams;
-import jepa.method.Method;
+import jepa.data.Batch;
+import jepa.data.BatchSource;
+import jepa.data.Prefetch;
+import jepa.method.NetworkMethod;
 import jepa.probe.DiagnosticRow;
 import jepa.probe.Diagnostics;
 import jepa.probe.DivergenceGuard;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -16,8 +18,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,22 +33,6 @@ import java.util.function.Consumer;
  * first drops the curve and diagnostic rows written after its checkpoint, so no row is ever duplicated.
  */
 public final class Trainer {
-    /**
-     * Where batches come from (a Parquet split in the jobs, arrays in tests). Every batch, the diagnostics batch
-     * included, must have train.batch-size sequences: once DL4J M2.1 has back-propagated through a SameDiff vertex
-     * at one batch size, that graph instance fails on any other (reshapes get the size baked in). Inference at other
-     * sizes works on a freshly loaded model, which is what probing uses.
-     */
-    public interface BatchSource {
-        int batchesPerEpoch();
-
-        /** The batches of one epoch (0-based), in an order that depends only on the epoch and the seed. */
-        Iterator<Batch> epoch(int epoch);
-
-        /** A fixed batch for the per-checkpoint diagnostics and the collapse check. */
-        Batch diagnosticsBatch();
-    }
-
     /**
      * Fits whole epochs somewhere else: the jobs' data-parallel training (parameter averaging over Spark executors).
      * The trainer keeps what it does for single-node runs (checkpoints, resume, divergence guard, curves,
@@ -68,16 +52,16 @@ public final class Trainer {
         record Fitted(long steps, double loss) {}
     }
 
-    /** How a run ended. status: finished | failed. */
-    public record Outcome(String status, String reason, int epochsDone, long steps, double trainSeconds, double sequencesPerSecond,
+    /** How a run ended: finished or failed. */
+    public record Outcome(RunStatus status, String reason, int epochsDone, long steps, double trainSeconds, double sequencesPerSecond,
                           long numParams) {
-        public boolean finished() { return "finished".equals(status); }
+        public boolean finished() { return status == RunStatus.FINISHED; }
     }
 
     /** Frames (0-based) whose representations get diagnostics: the first, then doubling steps as the reference logs. */
     public static final int[] DIAGNOSTIC_FRAMES = {0, 1, 2, 4, 8, 16};
 
-    private final Method method;
+    private final NetworkMethod method;
     private final JepaParams params;
     private final TrainConfig cfg;
     private final int dots;
@@ -85,7 +69,7 @@ public final class Trainer {
     private final Consumer<String> log;
     private final DivergenceGuard guard;
 
-    public Trainer(Method method, JepaParams params, TrainConfig cfg, int dots, Path dir, Consumer<String> log) {
+    public Trainer(NetworkMethod method, JepaParams params, TrainConfig cfg, int dots, Path dir, Consumer<String> log) {
         this.method = method;
         this.params = params;
         this.cfg = cfg;
@@ -118,19 +102,19 @@ public final class Trainer {
         RunState state = RunState.read(dir);
         JepaNetwork net;
         if (state != null && Files.exists(modelFile())) {
-            if (!"running".equals(state.status())) {
-                log.accept("[train " + method.name() + "] already " + state.status() + " (" + state.epochsDone() + " epochs)");
-                net = new JepaNetwork(ModelSerializer.restoreComputationGraph(modelFile().toFile(), false), params);
+            if (state.status() != RunStatus.RUNNING) {
+                log.accept("[train " + method.name() + "] already " + state.status().id() + " (" + state.epochsDone() + " epochs)");
+                net = new JepaNetwork(Checkpoints.restore(modelFile(), false), params);
                 return new Outcome(state.status(), state.reason(), state.epochsDone(), state.steps(), state.seconds(), 0, net.numParams());
             }
-            net = new JepaNetwork(ModelSerializer.restoreComputationGraph(modelFile().toFile(), true), params);
+            net = new JepaNetwork(Checkpoints.restore(modelFile(), true), params);
             method.configure(net.graph());           // listeners are not in the checkpoint
             CsvLog.truncate(dir.resolve("curves.csv"), 0, state.steps());
             CsvLog.truncate(dir.resolve("diagnostics.csv"), 0, state.epochsDone());
             log.accept(String.format(Locale.ROOT, "[train %s] resuming after epoch %d (step %d of %d)", method.name(), state.epochsDone(), state.steps(), total));
         } else {
             net = method.build(params, dots, cfg, perEpoch);
-            state = new RunState(0, 0, "running", "", 0);
+            state = new RunState(0, 0, RunStatus.RUNNING, "", 0);
             Files.deleteIfExists(dir.resolve("curves.csv"));
             Files.deleteIfExists(dir.resolve("diagnostics.csv"));
             Optional<String> bad = diagnose(net, source.diagnosticsBatch(), 0, Double.NaN);
@@ -191,17 +175,17 @@ public final class Trainer {
             if (stepsThisEpoch == 0) throw new IllegalStateException("epoch " + epoch + " had no batches");
         }
         if (source.diagnosticsBatch() != null) method.afterTraining(net, source.diagnosticsBatch(), dir);
-        state = new RunState(state.epochsDone(), step, "finished", "", seconds);
+        state = new RunState(state.epochsDone(), step, RunStatus.FINISHED, "", seconds);
         state.write(dir);
         long trained = step * cfg.batchSize() * workers;
-        return new Outcome("finished", "", state.epochsDone(), step, seconds, seconds > 0 ? trained / seconds : 0, net.numParams());
+        return new Outcome(RunStatus.FINISHED, "", state.epochsDone(), step, seconds, seconds > 0 ? trained / seconds : 0, net.numParams());
     }
 
     private Outcome fail(JepaNetwork net, RunState s, String reason) throws IOException {
         log.accept("[train " + method.name() + "] FAILED: " + reason);
-        RunState failed = new RunState(s.epochsDone(), s.steps(), "failed", reason, s.seconds());
+        RunState failed = new RunState(s.epochsDone(), s.steps(), RunStatus.FAILED, reason, s.seconds());
         failed.write(dir);
-        return new Outcome("failed", reason, s.epochsDone(), s.steps(), s.seconds(), 0, net.numParams());
+        return new Outcome(RunStatus.FAILED, reason, s.epochsDone(), s.steps(), s.seconds(), 0, net.numParams());
     }
 
     /** Model first, then state: a kill between the two resumes from the previous state and replays one epoch. */
@@ -238,13 +222,4 @@ public final class Trainer {
 
     /** Reads the run state written by a trainer (null when the folder has none). */
     public static RunState state(Path dir) { return RunState.read(dir); }
-
-    /** Shorthand used by jobs to load a trained network. */
-    public static ComputationGraph load(Path modelFile) {
-        try {
-            return ModelSerializer.restoreComputationGraph(modelFile.toFile(), false);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

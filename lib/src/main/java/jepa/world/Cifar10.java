@@ -1,5 +1,7 @@
 package jepa.world;
 
+import jepa.settings.ConfigError;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * CIFAR-10 binary version as the reference uses it (§1.6): PIL "L" grayscale, ÷255, top-left 28×28 crop.
+ * CIFAR-10 binary version as the reference uses it (reference §1.6): PIL "L" grayscale, ÷255, top-left 28×28 crop.
  * data_batch_1..5.bin form the train split, test_batch.bin the test split. Each record is 1 label byte and
  * 3072 bytes of R, G, B planes (32×32 each). Never downloads: a missing or malformed file is an error naming it.
  */
@@ -23,6 +25,9 @@ public final class Cifar10 {
 
     /** The train or test split found in folder (or in its cifar-10-batches-bin subfolder, as the archive unpacks). */
     public static NoiseImages open(Path folder, boolean test) {
+        if (!Files.isDirectory(folder))
+            throw new ConfigError("noise.cifar10-path = " + folder + " is not a folder: give the folder of CIFAR-10's binary files "
+                    + "(data_batch_1..5.bin, test_batch.bin; the \"binary version\" archive, never downloaded here)");
         Path dir = folder;
         if (!Files.exists(dir.resolve(TEST_FILES.get(0))) && Files.isDirectory(dir.resolve("cifar-10-batches-bin")))
             dir = dir.resolve("cifar-10-batches-bin");
@@ -54,10 +59,10 @@ public final class Cifar10 {
         try {
             size = Files.size(f);
         } catch (IOException e) {
-            throw new IllegalArgumentException("CIFAR-10 file " + f + " cannot be read (missing?): " + e, e);
+            throw new ConfigError("noise.cifar10-path: CIFAR-10 file " + f + " is missing or unreadable (" + e.getMessage() + ")", e);
         }
         if (size == 0 || size % RECORD != 0)
-            throw new IllegalArgumentException("CIFAR-10 file " + f + " has " + size + " bytes, not a positive multiple of "
+            throw new ConfigError("noise.cifar10-path: CIFAR-10 file " + f + " has " + size + " bytes, not a positive multiple of "
                     + RECORD + " (1 label + 3072 pixel bytes per record): truncated or not the binary version");
         int n = (int) (size / RECORD);
         byte[] out = new byte[n * NoiseImages.PIXELS];
@@ -68,7 +73,7 @@ public final class Cifar10 {
                 grayCrop(rec, out, r * NoiseImages.PIXELS);
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("CIFAR-10 file " + f + " cannot be read: " + e, e);
+            throw new ConfigError("noise.cifar10-path: CIFAR-10 file " + f + " cannot be read (" + e.getMessage() + ")", e);
         }
         return out;
     }

@@ -1,6 +1,6 @@
 package jepa.world;
 
-import jepa.config.NoiseConfig;
+import jepa.settings.NoiseConfig;
 
 import java.util.SplittableRandom;
 

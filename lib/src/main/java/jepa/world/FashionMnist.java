@@ -1,5 +1,7 @@
 package jepa.world;
 
+import jepa.settings.ConfigError;
+
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -29,23 +31,23 @@ public final class FashionMnist {
     /** Reads one IDX3 image file of 28×28 images. */
     public static NoiseImages read(Path f) {
         if (!Files.isRegularFile(f))
-            throw new IllegalArgumentException("Fashion-MNIST file " + f + " does not exist (plain or .gz)");
+            throw new ConfigError("noise.fashion-mnist-path: Fashion-MNIST file " + f + " does not exist (plain or .gz; Debian's dataset-fashion-mnist package installs them)");
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(f));
              DataInputStream in = new DataInputStream(f.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw)) {
             int magic = in.readInt();
             if (magic != MAGIC)
-                throw new IllegalArgumentException("Fashion-MNIST file " + f + " has magic 0x" + Integer.toHexString(magic)
+                throw new ConfigError("noise.fashion-mnist-path: Fashion-MNIST file " + f + " has magic 0x" + Integer.toHexString(magic)
                         + ", expected 0x00000803 (IDX3 unsigned bytes)");
             int n = in.readInt(), rows = in.readInt(), cols = in.readInt();
             if (n <= 0 || rows != NoiseImages.SIDE || cols != NoiseImages.SIDE)
-                throw new IllegalArgumentException("Fashion-MNIST file " + f + " holds " + n + " images of " + rows + "×" + cols
+                throw new ConfigError("noise.fashion-mnist-path: Fashion-MNIST file " + f + " holds " + n + " images of " + rows + "×" + cols
                         + ", expected a positive count of 28×28");
             byte[] px = new byte[n * NoiseImages.PIXELS];
             if (in.readNBytes(px, 0, px.length) != px.length)
-                throw new IllegalArgumentException("Fashion-MNIST file " + f + " is truncated: fewer than " + n + " images");
+                throw new ConfigError("noise.fashion-mnist-path: Fashion-MNIST file " + f + " is truncated: fewer than " + n + " images");
             return new ByteImages(px, "fashion-mnist:" + f);
         } catch (IOException e) {
-            throw new IllegalArgumentException("Fashion-MNIST file " + f + " cannot be read: " + e, e);
+            throw new ConfigError("noise.fashion-mnist-path: Fashion-MNIST file " + f + " cannot be read: " + e, e);
         }
     }
 }

@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 /**
  * Per-channel pixel sum, sum of squares and count over ONE batch of sequences (all pixels of all frames): the
- * per-batch statistics of the reference's estimate_mean_std (§1.7). Mergeable, so a batch may be accumulated in
+ * per-batch statistics of the reference's estimate_mean_std (reference §1.7). Mergeable, so a batch may be accumulated in
  * pieces (e.g. Spark partitions) — but batches themselves must stay separate for {@link Normalization#estimate}.
  */
 public final class ImageMoments implements Serializable {

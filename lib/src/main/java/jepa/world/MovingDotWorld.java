@@ -1,13 +1,12 @@
 package jepa.world;
 
-import jepa.config.ConfigError;
-import jepa.config.NoiseConfig;
-import jepa.config.WorldConfig;
+import jepa.settings.NoiseConfig;
+import jepa.settings.WorldConfig;
 
 import java.util.SplittableRandom;
 
 /**
- * The moving-dot world of the reference code (§1.1–1.8). Dots are, in order: the action-controlled dot, for the
+ * The moving-dot world of the reference code (reference §1.1–1.8). Dots are, in order: the action-controlled dot, for the
  * three-dot world an independent random dot with the same motion, and a stationary dot (max step 0). Each dot
  * starts uniform on [clampMin, clampMax]², moves by steps U[0, maxStep) in directions VonMises(ω, κ) around one
  * per-sequence mean ω ~ U[0, 2π), and is clamped per coordinate. Each dot is rendered into its own channel as
@@ -39,7 +38,7 @@ public final class MovingDotWorld {
         this.world = world;
         this.distractors = distractors;
         this.vonMises = new VonMises(world.kappa());
-        this.dots = world.dots();
+        this.dots = MovingDots.of(world).dots();
         this.frames = world.frames();
         this.side = world.imageSize();
         this.clampMin = (float) world.clampMin();
@@ -49,8 +48,6 @@ public final class MovingDotWorld {
         this.peak = 1 / (2 * Math.PI * var);
         this.halfInvVar = 1 / (2 * var);
         this.stepRatio = StrictMath.exp(-2 * halfInvVar);
-        if (distractors.active() && distractors.structured() && side != NoiseImages.SIDE)
-            throw new ConfigError("structured noise images are 28×28, but world.image-size = " + side);
     }
 
     /** The world of a configuration for one split (structured noise images are opened once per JVM and cached). */
@@ -99,7 +96,7 @@ public final class MovingDotWorld {
         }
     }
 
-    /** One dot's path (§1.2–1.4), float32 state like the reference; stores unclamped actions if act != null. */
+    /** One dot's path (reference §1.2–1.4), float32 state like the reference; stores unclamped actions if act != null. */
     private void moveDot(SplittableRandom rng, int d, double maxStep, float[] loc, float[] act) {
         float x = clampMin + range * uniform(rng), y = clampMin + range * uniform(rng);
         set(loc, 0, d, x, y);

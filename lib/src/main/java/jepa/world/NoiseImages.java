@@ -1,7 +1,7 @@
 package jepa.world;
 
-import jepa.config.ConfigError;
-import jepa.config.NoiseConfig;
+import jepa.settings.ConfigError;
+import jepa.settings.NoiseConfig;
 
 import java.nio.file.Path;
 import java.util.Map;

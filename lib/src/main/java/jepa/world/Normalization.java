@@ -1,13 +1,13 @@
 package jepa.world;
 
-import jepa.config.WorldConfig;
+import jepa.settings.WorldConfig;
 
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The reference's normalisation (§1.7). Images: (ô − mean[ch])/std[ch], scalars per channel (the three-dot world
+ * The reference's normalisation (reference §1.7). Images: (ô − mean[ch])/std[ch], scalars per channel (the three-dot world
  * estimates each dot's channel separately, as the reference's three sub-datasets do). Locations:
  * n = ((c − clampMin)/range − 0.5)/√(1/12), i.e. zero mean, unit variance for a uniform position.
  * Actions: a/actionScale with actionScale = 0.4102·maxStep + 1e-7.

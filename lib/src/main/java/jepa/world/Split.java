@@ -1,8 +1,8 @@
 package jepa.world;
 
 /**
- * The three data sets of the reference (§1.9): SSL training data, probe-training data and probe-test data.
- * Probe training and testing both come from the reference's val_ds, so both use the TEST noise images (§1.6).
+ * The three data sets of the reference (reference §1.9): SSL training data, probe-training data and probe-test data.
+ * Probe training and testing both come from the reference's val_ds, so both use the TEST noise images (reference §1.6).
  */
 public enum Split {
     TRAIN("train"), PROBE_TRAIN("probe_train"), TEST("test");

@@ -1,5 +1,7 @@
 package jepa.config;
 
+import jepa.settings.ConfigError;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -36,23 +38,23 @@ class SweepGridTest {
                 "sweep.noise-temporals=[changing]"));
         List<List<String>> runs = SweepGrid.expand(c);
         assertEquals(12, runs.size());
-        // reference §8, changing uniform α = 1: VICReg 2.738 / 4.083 / 1.18, SimCLR 1.197 / τ 4, IDM 6.797 / 0.02205,
+        // reference §6, changing uniform α = 1: VICReg 2.738 / 4.083 / 1.18, SimCLR 1.197 / τ 4, IDM 6.797 / 0.02205,
         // RSSM 0.0003206 / 0.05, Supervised probe lr 0.001569
         JepaConfig vicreg = c.with(runs.get(0));
         assertEquals(2.738, vicreg.train().baseLr(), 5e-4);
-        assertEquals(4.083, vicreg.method().simCoeff(), 5e-4);
-        assertEquals(1.18, vicreg.method().stdCoeff(), 5e-3);
+        assertEquals(4.083, vicreg.raw().getDouble("method.vicreg.sim-coeff"), 5e-4);
+        assertEquals(1.18, vicreg.raw().getDouble("method.vicreg.std-coeff"), 5e-3);
         JepaConfig idm = c.with(runs.get(1));
         assertEquals(6.797, idm.train().baseLr(), 5e-4);
-        assertEquals(0.02205, idm.method().actionCoeff(), 5e-6);
-        assertEquals(25.0, idm.method().simCoeff(), "IDM's runs leave the VICReg keys alone");
+        assertEquals(0.02205, idm.raw().getDouble("method.idm.action-coeff"), 5e-6);
+        assertEquals(25.0, idm.raw().getDouble("method.vicreg.sim-coeff"), "IDM's runs leave the VICReg keys alone");
         JepaConfig simclr = c.with(runs.get(2));
         assertEquals(1.197, simclr.train().baseLr(), 5e-4);
-        assertEquals(4.0, simclr.method().temperature(), 1e-9);
+        assertEquals(4.0, simclr.raw().getDouble("method.simclr.temperature"), 1e-9);
         assertEquals(0.001569, c.with(runs.get(3)).train().supervisedLr(), 5e-7);
         JepaConfig rssm = c.with(runs.get(4));
-        assertEquals(0.0003206, rssm.method().rssmLearningRate(), 5e-8);
-        assertEquals(0.05, rssm.method().rssmMinVar(), 1e-12);
+        assertEquals(0.0003206, rssm.raw().getDouble("method.rssm.learning-rate"), 5e-8);
+        assertEquals(0.05, rssm.raw().getDouble("method.rssm.min-var"), 1e-12);
         assertEquals(c.train().baseLr(), rssm.train().baseLr(), "RSSM has no LARS lr");
         assertEquals(6, runs.get(5).size(), "random: no hyper-parameters");
         for (List<String> o : runs.subList(6, 12)) assertEquals(6, o.size(), "α = 0.3 is not a reference cell: configured values " + o);
@@ -68,7 +70,7 @@ class SweepGridTest {
             JepaConfig r = c.with(o);
             double lr = BestHparams.centre("single", "uniform", "fixed", 1.0, r.method().name(),
                     r.method().name().equals("rssm") ? "method.rssm.learning-rate" : "train.base-lr").orElseThrow();
-            double drawn = r.method().name().equals("rssm") ? r.method().rssmLearningRate() : r.train().baseLr();
+            double drawn = r.method().name().equals("rssm") ? r.raw().getDouble("method.rssm.learning-rate") : r.train().baseLr();
             assertTrue(drawn >= lr / 3 * (1 - 1e-5) && drawn <= lr * 3 * (1 + 1e-5), drawn + " within x/÷3 of " + lr);
             if (r.method().name().equals("rssm")) assertTrue(o.stream().noneMatch(k -> k.startsWith("train.base-lr")), o.toString());
         }

@@ -33,7 +33,7 @@ class CenterTest {
             }
         }
         ProbeData test = ProbeData.of(new float[n * steps], targets, n, steps, 1, dots);
-        List<MetricRow> rows = Center.evaluate(test, "rollout");
+        List<MetricRow> rows = jepa.probe.ProbeEvaluation.evaluate(new Center().predictor(dots), test, "rollout", "none");
         assertEquals(steps * dots, rows.size());
         assertEquals(16, rows.get(rows.size() - 1).step());
         assertEquals(2, rows.get(rows.size() - 1).dot());
@@ -47,11 +47,11 @@ class CenterTest {
 
     @Test
     void predictsTheCentreWhateverTheInput() {
-        Center c = new Center(2);
+        var c = new Center().predictor(2);
         assertEquals(4, c.outputs());
         var out = c.predict(org.nd4j.linalg.factory.Nd4j.rand(5, 7));
         assertArrayEquals(new long[]{5, 4}, out.shape());
         assertEquals(0.0, out.amaxNumber().doubleValue(), 0);
-        assertThrows(IllegalArgumentException.class, () -> new Center(0));
+        assertThrows(IllegalArgumentException.class, () -> new Center().predictor(0));
     }
 }

@@ -1,8 +1,14 @@
 package jepa.method;
 
+import jepa.accel.batchnorm.BatchNormRuntime;
+import jepa.accel.conv.Conv2dRuntime;
+
+import jepa.accel.loss.VicregLoss;
+import jepa.accel.loss.VicregLossRuntime;
+
 import jepa.config.JepaConfig;
-import jepa.nn.ContiguousConvolution;
-import jepa.nn.FastBatchNorm;
+import jepa.accel.conv.Conv2d;
+import jepa.accel.batchnorm.BatchNorm;
 import jepa.nn.PytorchInit;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -18,8 +24,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The speed-ups of the JEPA graph ({@link ContiguousConvolution} encoder convolutions, {@link FastBatchNorm}
- * BatchNorms, {@link jepa.nn.FeatureConcat}, CacheMode.DEVICE, the hand-written GRU and VICReg loss runtimes {@link jepa.nn.GruRuntime} and
+ * The speed-ups of the JEPA graph ({@link Conv2d} encoder convolutions, {@link BatchNorm}
+ * BatchNorms, {@link jepa.nn.FeatureConcat}, CacheMode.DEVICE, the hand-written GRU and VICReg loss runtimes {@link jepa.accel.gru.GruRuntime} and
  * {@link VicregLossRuntime}) leave the training trajectory unchanged: the production VICReg network (float32, LARS +
  * schedule from the default config) against the same configuration on the default path — DL4J's stock
  * ConvolutionLayer, BatchNormalization and MergeVertex, CacheMode.NONE, the GRU and the loss run as their SameDiff definitions by
@@ -30,7 +36,7 @@ class FastPathEquivalenceTest {
     static final int B = 4, T = JepaNetwork.FRAMES;
 
     /** The GRU on its SameDiff definition (DL4J's SameDiff vertex runtime, gradients halved as in production before). */
-    public static final class StockGru extends jepa.nn.Gru {
+    public static final class StockGru extends jepa.accel.gru.Gru {
         public StockGru() {}
 
         public StockGru(int hidden, int layers) { super(hidden, layers, JepaNetwork.FRAMES, JepaNetwork.ACTION_DIM); }
@@ -38,7 +44,7 @@ class FastPathEquivalenceTest {
         @Override
         public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView,
                                                                           boolean initializeParams, DataType dataType) {
-            return jepa.nn.ExactGradientVertex.of(this, graph, name, idx, paramsView, initializeParams, dataType);
+            return jepa.accel.ExactGradientVertex.of(this, graph, name, idx, paramsView, initializeParams, dataType);
         }
 
         @Override
@@ -65,28 +71,28 @@ class FastPathEquivalenceTest {
     /** The stock graph: the fast network's JSON with the default-path classes, no cache, same seed-initialised params. */
     private static ComputationGraph stock(ComputationGraph fast, long seed) {
         String json = fast.getConfiguration().toJson();
-        assertTrue(json.contains(ContiguousConvolution.class.getName()) && json.contains("\"DEVICE\""));
-        assertTrue(json.contains(FastBatchNorm.class.getName()));
-        json = json.replace(ContiguousConvolution.class.getName(), "org.deeplearning4j.nn.conf.layers.ConvolutionLayer")
-                .replace(FastBatchNorm.class.getName(), "org.deeplearning4j.nn.conf.layers.BatchNormalization")
-                .replace(jepa.nn.ContiguousAvgPool.class.getName(), "org.deeplearning4j.nn.conf.layers.SubsamplingLayer")
+        assertTrue(json.contains(Conv2d.class.getName()) && json.contains("\"DEVICE\""));
+        assertTrue(json.contains(BatchNorm.class.getName()));
+        json = json.replace(Conv2d.class.getName(), "org.deeplearning4j.nn.conf.layers.ConvolutionLayer")
+                .replace(BatchNorm.class.getName(), "org.deeplearning4j.nn.conf.layers.BatchNormalization")
+                .replace(jepa.accel.dense.AvgPool2d.class.getName(), "org.deeplearning4j.nn.conf.layers.SubsamplingLayer")
                 .replace(jepa.nn.FeatureConcat.class.getName(), "org.deeplearning4j.nn.conf.graph.MergeVertex")
                 .replace(jepa.nn.FramesToImages.class.getName(), "org.deeplearning4j.nn.conf.preprocessor.RnnToCnnPreProcessor")
-                .replace(jepa.nn.ContiguousDense.class.getName(), "org.deeplearning4j.nn.conf.layers.DenseLayer")
+                .replace(jepa.accel.dense.Linear.class.getName(), "org.deeplearning4j.nn.conf.layers.DenseLayer")
                 .replace(jepa.nn.ImagesToFrames.class.getName(), "org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor")
-                .replace("\"" + jepa.nn.Gru.class.getName() + "\"", "\"" + StockGru.class.getName() + "\"")
+                .replace("\"" + jepa.accel.gru.Gru.class.getName() + "\"", "\"" + StockGru.class.getName() + "\"")
                 .replace("\"" + VicregLoss.class.getName() + "\"", "\"" + StockVicregLoss.class.getName() + "\"")
                 .replace("\"DEVICE\"", "\"NONE\"");
         ComputationGraph cg = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
         cg.init();
         PytorchInit.apply(cg, seed);
         assertEquals(CacheMode.NONE, cg.getConfiguration().getCacheMode());
-        assertFalse(cg.getLayer("enc_seq_c2") instanceof ContiguousConvolution.Runtime);
-        assertFalse(cg.getLayer("enc_seq_bn2") instanceof FastBatchNorm.Runtime);
+        assertFalse(cg.getLayer("enc_seq_c2") instanceof Conv2dRuntime);
+        assertFalse(cg.getLayer("enc_seq_bn2") instanceof BatchNormRuntime);
         assertEquals(org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class, cg.getLayer("enc_seq_fc").getClass());
         assertEquals(org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor.class, ((org.deeplearning4j.nn.conf.graph.PreprocessorVertex)
                 cg.getConfiguration().getVertices().get(JepaNetwork.ENC_SEQ)).getPreProcessor().getClass());
-        assertInstanceOf(jepa.nn.ExactGradientVertex.class, cg.getVertex(JepaNetwork.ROLLOUT));
+        assertInstanceOf(jepa.accel.ExactGradientVertex.class, cg.getVertex(JepaNetwork.ROLLOUT));
         assertEquals(org.deeplearning4j.nn.graph.vertex.impl.MergeVertex.class, cg.getVertex(JepaNetwork.ROLLOUT_ENC).getClass());
         assertEquals(org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer.class, cg.getLayer(JepaNetwork.LOSS).getClass());
         return cg;
@@ -99,13 +105,13 @@ class FastPathEquivalenceTest {
     @Test
     void fastAndStockGraphsTrainIdentically() {
         JepaConfig cfg = JepaConfig.load(null, List.of("method.embedding=16"));
-        Method m = Method.of(cfg.method());
+        NetworkMethod m = Methods.network(cfg.method());
         JepaParams p = new JepaParams(1, false, 1, 16, 1, 9);
         ComputationGraph fast = m.build(p, 1, cfg.train(), 10).graph();
-        assertInstanceOf(ContiguousConvolution.Runtime.class, fast.getLayer("enc_seq_c2"));
-        assertInstanceOf(FastBatchNorm.Runtime.class, fast.getLayer("enc_seq_bn2"));
-        assertInstanceOf(jepa.nn.ContiguousDense.Runtime.class, fast.getLayer("enc_seq_fc"));
-        assertInstanceOf(jepa.nn.GruRuntime.class, fast.getVertex(JepaNetwork.ROLLOUT));
+        assertInstanceOf(Conv2dRuntime.class, fast.getLayer("enc_seq_c2"));
+        assertInstanceOf(BatchNormRuntime.class, fast.getLayer("enc_seq_bn2"));
+        assertInstanceOf(jepa.accel.dense.LinearRuntime.class, fast.getLayer("enc_seq_fc"));
+        assertInstanceOf(jepa.accel.gru.GruRuntime.class, fast.getVertex(JepaNetwork.ROLLOUT));
         assertInstanceOf(VicregLossRuntime.class, fast.getLayer(JepaNetwork.LOSS));
         ComputationGraph stock = stock(fast, p.seed());
         assertEquals(stock.params(), fast.params(), "same initial parameters");

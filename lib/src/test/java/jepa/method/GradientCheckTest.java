@@ -1,5 +1,7 @@
 package jepa.method;
 
+import jepa.accel.loss.VicregParams;
+
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,5 +1,8 @@
 package jepa.method;
 
+import jepa.accel.loss.VicregLoss;
+import jepa.accel.loss.VicregParams;
+
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -208,9 +211,11 @@ class JepaNetworkTest {
     }
 
     @Test
-    void badParamsAreConfigErrors() {
-        assertThrows(jepa.config.ConfigError.class, () -> new JepaParams(2, false, 1, 8, 1, 0));
-        assertThrows(jepa.config.ConfigError.class, () -> new JepaParams(1, false, 0, 8, 1, 0));
-        assertThrows(jepa.config.ConfigError.class, () -> new JepaParams(1, false, 1, 8, 0, 0));
+    void badParamsAreErrorsNamingRealKeys() {
+        assertThrows(IllegalArgumentException.class, () -> new JepaParams(2, false, 1, 8, 1, 0));
+        var e = assertThrows(jepa.settings.ConfigError.class, () -> new JepaParams(1, false, 0, 8, 1, 0));
+        assertTrue(e.getMessage().startsWith("method.width "), e.getMessage());
+        e = assertThrows(jepa.settings.ConfigError.class, () -> new JepaParams(1, false, 1, 8, 0, 0));
+        assertTrue(e.getMessage().startsWith("method.gru-layers "), e.getMessage());
     }
 }

@@ -18,11 +18,11 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 
 /** Tiny graphs around a loss layer, for the tests: input x [B, 2D, T] -> (optional Dense 2D->2D per frame) -> loss. */
-final class LossGraphs {
+public final class LossGraphs {
     private LossGraphs() {}
 
     /** x goes straight into the loss layer: the layer sees exactly the input. */
-    static ComputationGraph direct(Layer loss, int d, int frames, DataType dt) {
+    public static ComputationGraph direct(Layer loss, int d, int frames, DataType dt) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(7).dataType(dt).updater(new NoOp())
                 .graphBuilder().addInputs("x").setInputTypes(InputType.recurrent(2L * d, frames))
                 .addLayer("loss", loss, "x").setOutputs("loss").build();
@@ -32,7 +32,7 @@ final class LossGraphs {
     }
 
     /** x -> Dense(2D -> 2D, identity) applied per frame -> loss: trainable parameters below the loss. */
-    static ComputationGraph withDense(Layer loss, int d, int frames, DataType dt, IUpdater updater, boolean miniBatch) {
+    public static ComputationGraph withDense(Layer loss, int d, int frames, DataType dt, IUpdater updater, boolean miniBatch) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(7).dataType(dt).updater(updater)
                 .miniBatch(miniBatch)
                 .graphBuilder().addInputs("x").setInputTypes(InputType.recurrent(2L * d, frames))
@@ -44,26 +44,26 @@ final class LossGraphs {
         return cg;
     }
 
-    static MultiDataSet batch(INDArray x, INDArray labels) {
+    public static MultiDataSet batch(INDArray x, INDArray labels) {
         return new MultiDataSet(new INDArray[]{x}, new INDArray[]{labels});
     }
 
     /** The dummy label of the losses that need none. */
-    static INDArray dummy(int b, DataType dt) { return Nd4j.zeros(dt, b, 1); }
+    public static INDArray dummy(int b, DataType dt) { return Nd4j.zeros(dt, b, 1); }
 
     /** The layer's loss L: the layer returns B·L and DL4J's score divides by B, so cg.score = L ({@link LossScale}). */
-    static double loss(ComputationGraph cg, MultiDataSet mds) {
+    public static double loss(ComputationGraph cg, MultiDataSet mds) {
         return cg.score(mds, false);
     }
 
-    static boolean gradientsOk(ComputationGraph cg, MultiDataSet mds) {
+    public static boolean gradientsOk(ComputationGraph cg, MultiDataSet mds) {
         return GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(cg)
                 .inputs(mds.getFeatures()).labels(mds.getLabels())
                 .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8)
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(false));
     }
 
-    static double[][][] toArray3(INDArray a) {
+    public static double[][][] toArray3(INDArray a) {
         long[] s = a.shape();
         double[][][] out = new double[(int) s[0]][(int) s[1]][(int) s[2]];
         for (int i = 0; i < s[0]; i++)
@@ -72,5 +72,5 @@ final class LossGraphs {
         return out;
     }
 
-    static double relErr(double a, double b) { return Math.abs(a - b) / Math.max(1e-300, Math.max(Math.abs(a), Math.abs(b))); }
+    public static double relErr(double a, double b) { return Math.abs(a - b) / Math.max(1e-300, Math.max(Math.abs(a), Math.abs(b))); }
 }

@@ -1,5 +1,7 @@
 package jepa.method;
 
+import jepa.accel.loss.InfoNceLoss;
+
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;

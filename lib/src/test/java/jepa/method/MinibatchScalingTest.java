@@ -1,5 +1,10 @@
 package jepa.method;
 
+import jepa.accel.loss.InfoNceLoss;
+import jepa.accel.loss.RolloutLossLayer;
+import jepa.accel.loss.VicregLoss;
+import jepa.accel.loss.VicregParams;
+
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,6 +1,8 @@
 package jepa.method;
 
-import jepa.config.ConfigError;
+import jepa.accel.loss.RolloutLossLayer;
+
+import jepa.settings.ConfigError;
 import jepa.nn.PytorchInit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,7 @@
 package jepa.method;
 
+import jepa.accel.loss.InfoNceLoss;
+
 import jepa.nn.PytorchInit;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;

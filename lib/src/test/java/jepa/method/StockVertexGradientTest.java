@@ -1,6 +1,8 @@
 package jepa.method;
 
-import jepa.nn.Gru;
+import jepa.accel.loss.LossScale;
+
+import jepa.accel.gru.Gru;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -25,7 +27,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Pins the DL4J M2.1 bug that {@link jepa.nn.ExactGradientVertex} works around: a stock SameDiffVertex (here
+ * Pins the DL4J M2.1 bug that {@link jepa.accel.ExactGradientVertex} works around: a stock SameDiffVertex (here
  * out = z ⊙ w) backpropagates exactly twice the finite-difference gradient, to its parameter and to the layer before
  * it; the same position with the project's Gru gives the exact gradient. If a DL4J upgrade fixes the bug, this
  * test fails and the workaround must go.

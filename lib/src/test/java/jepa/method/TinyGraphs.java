@@ -1,6 +1,9 @@
 package jepa.method;
 
-import jepa.nn.Gru;
+import jepa.accel.loss.VicregLoss;
+import jepa.accel.loss.VicregParams;
+
+import jepa.accel.gru.Gru;
 import jepa.nn.PytorchInit;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

@@ -37,7 +37,7 @@ class FeatureConcatTest {
     void sameAsMergeVertex() {
         for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
             ComputationGraph fast = graph(new FeatureConcat(), type), stock = graph(new MergeVertex(), type);
-            assertInstanceOf(FeatureConcat.Runtime.class, fast.getVertex("merge"));
+            assertInstanceOf(FeatureConcat.DenseMerge.class, fast.getVertex("merge"));
             stock.setParams(fast.params());
             Nd4j.getRandom().setSeed(5);
             INDArray a = Nd4j.randn(type, B, FA, T), b = Nd4j.randn(type, B, FB, T), y = Nd4j.randn(type, B, 2, T);

@@ -1,5 +1,7 @@
 package jepa.nn;
 
+import jepa.accel.NativeThreads;
+
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;

@@ -1,5 +1,8 @@
 package jepa.nn;
 
+import jepa.accel.DenseArrays;
+import jepa.accel.NativeThreads;
+
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

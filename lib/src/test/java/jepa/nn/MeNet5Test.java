@@ -1,9 +1,11 @@
 package jepa.nn;
 
+import jepa.accel.conv.Conv2d;
+
 import jepa.method.JepaNetwork;
 import jepa.method.JepaParams;
 import jepa.method.Vicreg;
-import jepa.method.VicregParams;
+import jepa.accel.loss.VicregParams;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -37,7 +39,7 @@ class MeNet5Test {
         assertEquals(c3, cg.getLayer("enc_seq_c3").numParams());
         // the first convolution sees the data: no input gradient; the others hand theirs on
         for (String c : new String[]{"c1", "c2", "c3"})
-            assertEquals(!c.equals("c1"), ((ContiguousConvolution) cg.getLayer("enc_seq_" + c).conf().getLayer()).isInputGradient(), c);
+            assertEquals(!c.equals("c1"), ((Conv2d) cg.getLayer("enc_seq_" + c).conf().getLayer()).isInputGradient(), c);
         assertEquals(fc, cg.getLayer("enc_seq_fc").numParams());
         assertEquals(bn1 + 2 * 32, cg.getLayer("enc_seq_bn1").numParams());   // DL4J also stores running mean/var
         long gru = 2 * 1536 + 512 * 1536 + 2 * 1536;    // W_ih, W_hh, b_ih, b_hh

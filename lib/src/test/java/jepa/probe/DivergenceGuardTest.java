@@ -1,6 +1,6 @@
 package jepa.probe;
 
-import jepa.config.ConfigError;
+import jepa.settings.ConfigError;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;

@@ -156,9 +156,9 @@ class LinearProbeTest {
     void badInputsAreRejectedWithTheirNames() {
         assertThrows(IllegalArgumentException.class, () -> new ProbeData(Nd4j.zeros(2, 17, 4), Nd4j.zeros(2, 16, 1, 2)));
         assertThrows(IllegalArgumentException.class, () -> new ProbeData(Nd4j.zeros(2, 17, 4), Nd4j.zeros(2, 17, 1, 3)));
-        var e = assertThrows(jepa.config.ConfigError.class, () -> AdamProbeParams.of(1e-3, 0, 64, 1));
+        var e = assertThrows(jepa.settings.ConfigError.class, () -> AdamProbeParams.of(1e-3, 0, 64, 1));
         assertTrue(e.getMessage().contains("probe.epochs"), e.getMessage());
-        assertThrows(jepa.config.ConfigError.class, () -> AdamProbeParams.of(0, 30, 64, 1));
+        assertThrows(jepa.settings.ConfigError.class, () -> AdamProbeParams.of(0, 30, 64, 1));
         assertThrows(IllegalArgumentException.class, () -> LinearProbe.fitLeastSquares(Nd4j.zeros(5, 3), Nd4j.zeros(5, 2), -1));
     }
 

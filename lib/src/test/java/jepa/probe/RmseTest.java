@@ -24,7 +24,7 @@ class RmseTest {
         float onePx = (float) (1 / Math.sqrt(Rmse.PX2_PER_NORM2)); // 1 px in normalised units
         for (int i = 0; i < n * steps; i++) targets[2 * i] = onePx;
         ProbeData test = ProbeData.of(new float[n * steps], targets, n, steps, 1, 1);
-        List<MetricRow> rows = ProbeEvaluation.evaluate(new Center(1), test, ProbeEvaluation.ROLLOUT, Center.SOLVER);
+        List<MetricRow> rows = ProbeEvaluation.evaluate(new Center().predictor(1), test, ProbeEvaluation.ROLLOUT, "none");
         assertEquals(17, rows.size());
         for (int t = 0; t < steps; t++) {
             MetricRow r = rows.get(t);

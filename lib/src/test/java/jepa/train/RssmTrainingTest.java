@@ -1,9 +1,10 @@
 package jepa.train;
 
-import jepa.config.JepaConfig;
+import jepa.data.Batch;
+
 import jepa.method.JepaNetwork;
 import jepa.method.JepaParams;
-import jepa.method.Method;
+import jepa.method.Methods;
 import jepa.method.Rssm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,8 +61,8 @@ class RssmTrainingTest {
         // the probe's view: a freshly loaded model, any batch size
         Batch b = data.diagnosticsBatch();
         JepaParams p = new JepaParams(1, false, 1, 8, 1, data.cfg.train().seed());
-        JepaNetwork n1 = new JepaNetwork(Trainer.load(dir.resolve("model.zip")), p);
-        JepaNetwork n2 = new JepaNetwork(Trainer.load(dir.resolve("model.zip")), p);
+        JepaNetwork n1 = new JepaNetwork(Checkpoints.restore(dir.resolve("model.zip"), false), p);
+        JepaNetwork n2 = new JepaNetwork(Checkpoints.restore(dir.resolve("model.zip"), false), p);
         INDArray r1 = n1.rollout(b.frames(), b.actions());
         INDArray r2 = n2.rollout(b.frames(), b.actions());
         assertEquals(r1, r2, "same seed, same draws");
@@ -74,7 +75,7 @@ class RssmTrainingTest {
         assertFalse(r1.isNaN().any());
 
         Path png = dir.resolve("strip.png");
-        ((Rssm) Method.of(data.cfg.method())).writeStrip(n1, b, 3, png);
+        ((Rssm) Methods.create(data.cfg.method())).writeStrip(n1, b, 3, png);
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(jepa.analysis.ReconstructionStrip.width(17, 28), img.getWidth());
         assertEquals(jepa.analysis.ReconstructionStrip.height(3, 28), img.getHeight());

@@ -1,6 +1,10 @@
 package jepa.train;
 
 import jepa.config.JepaConfig;
+import jepa.data.Batch;
+import jepa.data.BatchAssembler;
+import jepa.data.BatchSource;
+import jepa.world.MovingDots;
 import jepa.world.ImageMoments;
 import jepa.world.MovingDotWorld;
 import jepa.world.Normalization;
@@ -12,7 +16,7 @@ import java.util.List;
 import java.util.Random;
 
 /** Real moving-dot sequences, a few batches of them, as a Trainer batch source for tests. */
-final class TinyWorld implements Trainer.BatchSource {
+final class TinyWorld implements BatchSource {
     final JepaConfig cfg;
     final BatchAssembler assembler;
     final List<BatchAssembler.Stored> seqs = new ArrayList<>();
@@ -23,11 +27,11 @@ final class TinyWorld implements Trainer.BatchSource {
         cfg = JepaConfig.load(null, o);
         this.batch = batch;
         MovingDotWorld w = MovingDotWorld.of(cfg.world(), cfg.noise(), Split.TRAIN);
-        ImageMoments m = new ImageMoments(cfg.world().dots());
+        ImageMoments m = new ImageMoments(MovingDots.of(cfg.world()).dots());
         for (int i = 0; i < n; i++) {
             MovingDotWorld.Sequence s = w.generate(7, Split.TRAIN, i);
             m.add(s.frames(), 28 * 28);
-            seqs.add(new BatchAssembler.Stored(s.frames(), s.locations(), s.actions()));
+            seqs.add(new BatchAssembler.Stored(i, s.frames(), s.locations(), s.actions()));
         }
         Normalization norm = Normalization.estimate(List.of(m), cfg.world());
         assembler = new BatchAssembler(norm, cfg.world());

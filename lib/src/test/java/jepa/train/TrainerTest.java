@@ -1,8 +1,12 @@
 package jepa.train;
 
+import jepa.data.Batch;
+
 import jepa.config.JepaConfig;
 import jepa.method.JepaParams;
-import jepa.method.Method;
+import jepa.method.Methods;
+import jepa.data.BatchSource;
+import jepa.world.MovingDots;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +37,7 @@ class TrainerTest {
 
     static Trainer trainer(TinyWorld data, Path dir) {
         JepaConfig c = data.cfg;
-        return new Trainer(Method.of(c.method()), JepaParams.of(c.method(), c.world(), c.train().seed()), c.train(), c.world().dots(), dir, s -> {});
+        return new Trainer(Methods.network(c.method()), JepaParams.of(c.method(), c.world(), c.train().seed()), c.train(), MovingDots.of(c.world()).dots(), dir, s -> {});
     }
 
     /** loss per step from curves.csv */
@@ -66,7 +70,7 @@ class TrainerTest {
     void killedRunResumesFromItsLastCheckpointWithoutDuplicateRows() throws Exception {
         TinyWorld data = new TinyWorld(24, 8, with("train.epochs=3"));
         // a source that dies in the middle of the second epoch, as a killed job would
-        Trainer.BatchSource dying = new Trainer.BatchSource() {
+        BatchSource dying = new BatchSource() {
             public int batchesPerEpoch() { return data.batchesPerEpoch(); }
             public Batch diagnosticsBatch() { return data.diagnosticsBatch(); }
             public Iterator<Batch> epoch(int e) {
@@ -106,9 +110,9 @@ class TrainerTest {
     void divergenceStopsTheRunAndRecordsTheReason() throws Exception {
         TinyWorld data = new TinyWorld(16, 8, with("train.epochs=2", "train.base-lr=1e30", "train.eta=1e30"));
         Trainer.Outcome o = trainer(data, dir).run(data);
-        assertEquals("failed", o.status());
+        assertEquals(RunStatus.FAILED, o.status());
         assertTrue(o.reason().startsWith("loss is") || o.reason().startsWith("collapse") || o.reason().contains("NaN"), o.reason());
-        assertEquals("failed", Trainer.state(dir).status());
+        assertEquals(RunStatus.FAILED, Trainer.state(dir).status());
         assertFalse(Trainer.state(dir).reason().isEmpty());
     }
 

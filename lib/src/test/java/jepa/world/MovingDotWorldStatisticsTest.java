@@ -1,7 +1,7 @@
 package jepa.world;
 
-import jepa.config.NoiseConfig;
-import jepa.config.WorldConfig;
+import jepa.settings.NoiseConfig;
+import jepa.settings.WorldConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -9,13 +9,13 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The generator's statistics against the reference's numbers (§1.7, §5.4, §7). */
+/** The generator's statistics against the reference's numbers (reference §1.7, reference §5.4, reference §7). */
 class MovingDotWorldStatisticsTest {
     static final int N = 20_000;
 
     /** √(mean over sequences, t, coords of (c − 13.5)²)/21.8 for dot d: the paper's Center baseline. */
     static double centerRmse(MovingDotWorld world, int d) {
-        int dots = world.world().dots(), frames = world.world().frames();
+        int dots = MovingDots.of(world.world()).dots(), frames = world.world().frames();
         double sq = 0;
         long n = 0;
         for (int i = 0; i < N; i++) {
@@ -32,13 +32,13 @@ class MovingDotWorldStatisticsTest {
 
     @Test
     void centerBaselineMatchesTable1ForTheSingleDot() {
-        double rmse = centerRmse(new MovingDotWorld(Worlds.single(), Distractors.none()), 0);
+        double rmse = centerRmse(new MovingDotWorld(ReferenceWorlds.single(), Distractors.none()), 0);
         assertEquals(0.3041, rmse, 0.004, "moving dot Center RMSE");
     }
 
     @Test
     void centerBaselineMatchesTable1ForTheThreeDotWorld() {
-        MovingDotWorld w = new MovingDotWorld(Worlds.threeDots(), Distractors.none());
+        MovingDotWorld w = new MovingDotWorld(ReferenceWorlds.threeDots(), Distractors.none());
         assertEquals(0.3041, centerRmse(w, 0), 0.004, "controlled dot");
         assertEquals(0.3040, centerRmse(w, 1), 0.004, "random dot");
         assertEquals(0.2886, centerRmse(w, 2), 0.004, "stationary dot (√(1/12) = 0.2887)");
@@ -46,7 +46,7 @@ class MovingDotWorldStatisticsTest {
 
     @Test
     void locationsStayInTheAllowedRangeAndStepsAverageHalfTheMaxStep() {
-        MovingDotWorld w = new MovingDotWorld(Worlds.threeDots(), Distractors.none());
+        MovingDotWorld w = new MovingDotWorld(ReferenceWorlds.threeDots(), Distractors.none());
         double stepSum = 0;
         long steps = 0;
         float lo = Float.MAX_VALUE, hi = -Float.MAX_VALUE;
@@ -75,7 +75,7 @@ class MovingDotWorldStatisticsTest {
 
     @Test
     void cleanFramePeakIsTheAnalyticPdfPeak() {
-        MovingDotWorld w = new MovingDotWorld(Worlds.single(), Distractors.none());
+        MovingDotWorld w = new MovingDotWorld(ReferenceWorlds.single(), Distractors.none());
         assertEquals(0.094175, w.peak(), 1e-6);
         float max = 0;
         for (int i = 0; i < 200; i++) {
@@ -84,20 +84,20 @@ class MovingDotWorldStatisticsTest {
                 float frameMax = 0;
                 for (int k = 0; k < 784; k++) frameMax = Math.max(frameMax, s.frames()[t * 784 + k]);
                 // the nearest pixel is ≤ 0.5 px away in x and in y: ≥ peak·exp(−0.5/(2σ²)) = 0.862·peak
-                assertTrue(frameMax >= 0.862 * Worlds.PEAK, "frame max " + frameMax);
+                assertTrue(frameMax >= 0.862 * ReferenceWorlds.PEAK, "frame max " + frameMax);
                 max = Math.max(max, frameMax);
             }
         }
-        assertTrue(max <= Worlds.PEAK * (1 + 1e-6), "max " + max);
-        assertTrue(max > 0.9 * Worlds.PEAK, "max " + max);
+        assertTrue(max <= ReferenceWorlds.PEAK * (1 + 1e-6), "max " + max);
+        assertTrue(max > 0.9 * ReferenceWorlds.PEAK, "max " + max);
     }
 
-    /** §1.7: n_mean, n_std as average over batches of per-batch mean / unbiased std. */
+    /** reference §1.7: n_mean, n_std as average over batches of per-batch mean / unbiased std. */
     static Normalization estimate(WorldConfig wc, NoiseConfig n, int batches, int batchSize) {
-        MovingDotWorld w = Worlds.world(wc, n, Split.TRAIN);
+        MovingDotWorld w = ReferenceWorlds.world(wc, n, Split.TRAIN);
         List<ImageMoments> list = new ArrayList<>();
         for (int b = 0; b < batches; b++) {
-            ImageMoments m = new ImageMoments(wc.dots());
+            ImageMoments m = new ImageMoments(MovingDots.of(wc).dots());
             for (int i = 0; i < batchSize; i++) m.add(w.generate(9, Split.TRAIN, (long) b * batchSize + i).frames(), 784);
             list.add(m);
         }
@@ -106,21 +106,21 @@ class MovingDotWorldStatisticsTest {
 
     @Test
     void normalisationMatchesTheReferenceTable() {
-        Normalization u1 = estimate(Worlds.single(), Worlds.noise("uniform", "changing", 1), 16, 64);
+        Normalization u1 = estimate(ReferenceWorlds.single(), ReferenceWorlds.noise("uniform", "changing", 1), 16, 64);
         assertEquals(0.0484, u1.imageMean()[0], 0.03 * 0.0484);
         assertEquals(0.0282, u1.imageStd()[0], 0.03 * 0.0282);
-        Normalization f1 = estimate(Worlds.single(), Worlds.noise("uniform", "fixed", 1), 16, 64);
+        Normalization f1 = estimate(ReferenceWorlds.single(), ReferenceWorlds.noise("uniform", "fixed", 1), 16, 64);
         assertEquals(0.0484, f1.imageMean()[0], 0.03 * 0.0484, "fixed noise gives the same values");
         assertEquals(0.0282, f1.imageStd()[0], 0.03 * 0.0282);
-        Normalization none = estimate(Worlds.single(), Worlds.noise("uniform", "changing", 0), 16, 64);
+        Normalization none = estimate(ReferenceWorlds.single(), ReferenceWorlds.noise("uniform", "changing", 0), 16, 64);
         assertEquals(0.00127, none.imageMean()[0], 0.03 * 0.00127);
         assertEquals(0.00764, none.imageStd()[0], 0.03 * 0.00764);
-        Normalization u2 = estimate(Worlds.single(), Worlds.noise("uniform", "changing", 2), 8, 64);
+        Normalization u2 = estimate(ReferenceWorlds.single(), ReferenceWorlds.noise("uniform", "changing", 2), 8, 64);
         assertEquals(0.0955, u2.imageMean()[0], 0.03 * 0.0955);
         assertEquals(0.0549, u2.imageStd()[0], 0.03 * 0.0549);
         assertEquals(1.6408001, u1.actionScale(), 1e-9);
         // three dots: every channel has the same statistics (the stationary dot is uniform in space too)
-        Normalization three = estimate(Worlds.threeDots(), Worlds.noise("uniform", "changing", 1), 8, 32);
+        Normalization three = estimate(ReferenceWorlds.threeDots(), ReferenceWorlds.noise("uniform", "changing", 1), 8, 32);
         for (int ch = 0; ch < 3; ch++) {
             assertEquals(0.0484, three.imageMean()[ch], 0.03 * 0.0484, "channel " + ch);
             assertEquals(0.0282, three.imageStd()[ch], 0.03 * 0.0282, "channel " + ch);

@@ -1,6 +1,6 @@
 package jepa.world;
 
-import jepa.config.NoiseConfig;
+import jepa.settings.NoiseConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -19,7 +19,7 @@ class MovingDotWorldTest {
 
     @Test
     void shapesFollowTheDocumentedLayout() {
-        MovingDotWorld.Sequence s = gen(Worlds.world(Worlds.threeDots(), Worlds.noise("uniform", "changing", 1), Split.TRAIN), 1, Split.TRAIN, 3);
+        MovingDotWorld.Sequence s = gen(ReferenceWorlds.world(ReferenceWorlds.threeDots(), ReferenceWorlds.noise("uniform", "changing", 1), Split.TRAIN), 1, Split.TRAIN, 3);
         assertEquals(17 * 3 * 2, s.locations().length);
         assertEquals(16 * 2, s.actions().length);
         assertEquals(17 * 3 * 28 * 28, s.frames().length);
@@ -28,7 +28,7 @@ class MovingDotWorldTest {
 
     @Test
     void eachChannelShowsItsDotAtColumnXRowY() {
-        MovingDotWorld w = new MovingDotWorld(Worlds.threeDots(), Distractors.none());
+        MovingDotWorld w = new MovingDotWorld(ReferenceWorlds.threeDots(), Distractors.none());
         for (int id = 0; id < 20; id++) {
             MovingDotWorld.Sequence s = w.generate(4, Split.TEST, id);
             for (int t = 0; t < 17; t += 4)
@@ -48,7 +48,7 @@ class MovingDotWorldTest {
 
     @Test
     void actionsAreTheUnclampedMovesOfDotZero() {
-        MovingDotWorld w = new MovingDotWorld(Worlds.threeDots(), Distractors.none());
+        MovingDotWorld w = new MovingDotWorld(ReferenceWorlds.threeDots(), Distractors.none());
         int clampedSteps = 0;
         for (int id = 0; id < 200; id++) {
             MovingDotWorld.Sequence s = w.paths(8, Split.TRAIN, id);
@@ -66,8 +66,8 @@ class MovingDotWorldTest {
 
     @Test
     void sequencesArePureFunctionsOfSeedSplitAndId() {
-        NoiseConfig n = Worlds.noise("uniform", "changing", 1);
-        MovingDotWorld w = Worlds.world(Worlds.threeDots(), n, Split.TRAIN);
+        NoiseConfig n = ReferenceWorlds.noise("uniform", "changing", 1);
+        MovingDotWorld w = ReferenceWorlds.world(ReferenceWorlds.threeDots(), n, Split.TRAIN);
         assertTrue(same(gen(w, 7, Split.TRAIN, 42), gen(w, 7, Split.TRAIN, 42)));
         assertFalse(Arrays.equals(gen(w, 7, Split.TRAIN, 42).locations(), gen(w, 7, Split.TRAIN, 43).locations()));
         assertFalse(Arrays.equals(gen(w, 7, Split.TRAIN, 42).locations(), gen(w, 7, Split.TEST, 42).locations()));
@@ -76,7 +76,7 @@ class MovingDotWorldTest {
         // order of generation does not matter: forwards vs backwards, compared as the stored bytes
         byte[][] forward = new byte[10][], backward = new byte[10][];
         for (int i = 0; i < 10; i++) forward[i] = FloatBytes.toBytes(gen(w, 7, Split.TEST, i).frames());
-        for (int i = 9; i >= 0; i--) backward[i] = FloatBytes.toBytes(gen(new MovingDotWorld(Worlds.threeDots(), w.distractors()), 7, Split.TEST, i).frames());
+        for (int i = 9; i >= 0; i--) backward[i] = FloatBytes.toBytes(gen(new MovingDotWorld(ReferenceWorlds.threeDots(), w.distractors()), 7, Split.TEST, i).frames());
         for (int i = 0; i < 10; i++) assertArrayEquals(forward[i], backward[i]);
         // paths() is generate() without rendering
         MovingDotWorld.Sequence full = gen(w, 7, Split.TRAIN, 5), path = w.paths(7, Split.TRAIN, 5);
@@ -87,9 +87,9 @@ class MovingDotWorldTest {
 
     @Test
     void noiseDoesNotChangeTheDotPaths() {
-        MovingDotWorld clean = new MovingDotWorld(Worlds.single(), Distractors.none());
-        MovingDotWorld noisy = Worlds.world(Worlds.single(), Worlds.noise("structured", "changing", 2), Split.TRAIN);
-        MovingDotWorld zero = Worlds.world(Worlds.single(), Worlds.noise("uniform", "changing", 0), Split.TRAIN);
+        MovingDotWorld clean = new MovingDotWorld(ReferenceWorlds.single(), Distractors.none());
+        MovingDotWorld noisy = ReferenceWorlds.world(ReferenceWorlds.single(), ReferenceWorlds.noise("structured", "changing", 2), Split.TRAIN);
+        MovingDotWorld zero = ReferenceWorlds.world(ReferenceWorlds.single(), ReferenceWorlds.noise("uniform", "changing", 0), Split.TRAIN);
         assertArrayEquals(clean.generate(3, Split.TRAIN, 9).locations(), noisy.generate(3, Split.TRAIN, 9).locations());
         assertTrue(same(clean.generate(3, Split.TRAIN, 9), zero.generate(3, Split.TRAIN, 9)), "α = 0 is no noise");
     }
@@ -110,11 +110,11 @@ class MovingDotWorldTest {
 
     @Test
     void fixedNoiseRepeatsOverFramesAndChangingNoiseDoesNot() {
-        MovingDotWorld clean = new MovingDotWorld(Worlds.threeDots(), Distractors.none());
+        MovingDotWorld clean = new MovingDotWorld(ReferenceWorlds.threeDots(), Distractors.none());
         for (String kind : new String[]{NoiseConfig.UNIFORM, NoiseConfig.STRUCTURED}) {
-            MovingDotWorld fixed = Worlds.world(Worlds.threeDots(), Worlds.noise(kind, "fixed", 1.5), Split.TEST);
-            MovingDotWorld changing = Worlds.world(Worlds.threeDots(), Worlds.noise(kind, "changing", 1.5), Split.TEST);
-            double scale = 1.5 * Worlds.PEAK;
+            MovingDotWorld fixed = ReferenceWorlds.world(ReferenceWorlds.threeDots(), ReferenceWorlds.noise(kind, "fixed", 1.5), Split.TEST);
+            MovingDotWorld changing = ReferenceWorlds.world(ReferenceWorlds.threeDots(), ReferenceWorlds.noise(kind, "changing", 1.5), Split.TEST);
+            double scale = 1.5 * ReferenceWorlds.PEAK;
             int pairs = 0, changed = 0;
             for (int id = 0; id < 5; id++) {
                 float[] zf = noise(fixed, clean, id), zc = noise(changing, clean, id);
@@ -134,31 +134,21 @@ class MovingDotWorldTest {
 
     @Test
     void structuredNoiseIsAScaledImageOfTheSplitsSet() {
-        NoiseConfig n = Worlds.noise("structured", "fixed", 1);
+        NoiseConfig n = ReferenceWorlds.noise("structured", "fixed", 1);
         NoiseImages testImages = NoiseImages.open(n, Split.TEST), trainImages = NoiseImages.open(n, Split.TRAIN);
         assertSame(testImages, NoiseImages.open(n, Split.PROBE_TRAIN), "probe_train and test share the cached test set");
         assertNotSame(testImages, trainImages);
-        MovingDotWorld clean = new MovingDotWorld(Worlds.single(), Distractors.none());
-        float[] z = noise(Worlds.world(Worlds.single(), n, Split.TEST), clean, 4);
+        MovingDotWorld clean = new MovingDotWorld(ReferenceWorlds.single(), Distractors.none());
+        float[] z = noise(ReferenceWorlds.world(ReferenceWorlds.single(), n, Split.TEST), clean, 4);
         float[] img = new float[784];
         boolean found = false;
         for (int k = 0; k < testImages.count() && !found; k++) {
             testImages.copyTo(k, img, 0);
             double m = 0;
-            for (int p = 0; p < 784; p++) m = Math.max(m, Math.abs(z[p] - Worlds.PEAK * img[p]));
+            for (int p = 0; p < 784; p++) m = Math.max(m, Math.abs(z[p] - ReferenceWorlds.PEAK * img[p]));
             found = m < 1e-6;
         }
         assertTrue(found, "the noise is M·(one image of the test set)");
-    }
-
-    @Test
-    void structuredNoiseNeeds28PixelImages() {
-        jepa.config.WorldConfig big = new jepa.config.WorldConfig("single", 17, 32, 1.3, 2.6, 28.4, 4.0, 0.2);
-        jepa.config.ConfigError e = assertThrows(jepa.config.ConfigError.class,
-                () -> MovingDotWorld.of(big, Worlds.noise("structured", "changing", 1), Split.TRAIN));
-        assertTrue(e.getMessage().contains("image-size"), e.getMessage());
-        assertEquals(17 * 32 * 32, MovingDotWorld.of(big, Worlds.noise("uniform", "changing", 1), Split.TRAIN)
-                .generate(1, Split.TRAIN, 0).frames().length, "uniform noise works at any size");
     }
 
     @Test

@@ -1,6 +1,6 @@
 package jepa.world;
 
-import jepa.config.NoiseConfig;
+import jepa.settings.NoiseConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -10,7 +10,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Normalisation formulas (§1.7) and the per-batch moment estimate, against hand computations. */
+/** Normalisation formulas (reference §1.7) and the per-batch moment estimate, against hand computations. */
 class NormalizationTest {
 
     @Test
@@ -49,7 +49,7 @@ class NormalizationTest {
     void estimateAveragesPerBatchMeansAndStds() throws Exception {
         ImageMoments b1 = new ImageMoments(1).add(new float[]{0, 2}, 2);       // mean 1, std √2
         ImageMoments b2 = new ImageMoments(1).add(new float[]{4, 4, 4, 8}, 4); // mean 5, std 2
-        Normalization n = Normalization.estimate(List.of(b1, b2), Worlds.single());
+        Normalization n = Normalization.estimate(List.of(b1, b2), ReferenceWorlds.single());
         assertEquals(3, n.imageMean()[0], 1e-6, "(1 + 5)/2, not the pooled mean 22/6");
         assertEquals((Math.sqrt(2) + 2) / 2, n.imageStd()[0], 1e-6);
         assertEquals(2.6, n.clampMin(), 1e-12);

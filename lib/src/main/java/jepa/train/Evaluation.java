@@ -1,0 +1,149 @@
+package jepa.train;
+
+import jepa.data.Batch;
+import jepa.method.Baseline;
+import jepa.method.JepaNetwork;
+import jepa.method.Method;
+import jepa.method.NetworkMethod;
+import jepa.probe.AdamProbeParams;
+import jepa.probe.ErrorSums;
+import jepa.probe.LinearProbe;
+import jepa.probe.MetricRow;
+import jepa.probe.Predictor;
+import jepa.probe.ProbeData;
+import jepa.probe.ProbeEvaluation;
+import jepa.probe.ProbeFit;
+import jepa.settings.ProbeConfig;
+import jepa.world.Split;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The evaluation of a dot-world run — one set of rules whether a job folds the splits on one node or over Spark
+ * executors (reference §5): the rollout probe (one bias-free linear map shared over the 17 steps: frame 1 encoded, frames
+ * 2..17 from the GRU rollout, inference-mode BatchNorm) and the encoder probe (frame 1), fitted on ALL of probe-train
+ * (exact least squares, or the reference's Adam), scored on the test split ("rollout", "encoder") and on probe-train
+ * itself ("rollout_train": what hyper-parameter selection may look at), plus the method's own probes on test
+ * (Supervised's "joint"). A baseline (Center) is scored on the test split with its fixed predictor.
+ */
+public final class Evaluation {
+    private Evaluation() {}
+
+    /** A fold of a split's batches (through the trained network; null for a baseline) into a mergeable result. */
+    public interface Fold<A> extends Serializable {
+        A zero();
+
+        A add(A acc, JepaNetwork net, Batch b);
+
+        A merge(A a, A b);
+    }
+
+    /** A trained run's dataset splits, as a job provides them: each fold sees every sequence of the split once. */
+    public interface Splits {
+        <A> A fold(Split split, Fold<A> fold);
+    }
+
+    /**
+     * The metrics rows of a run of {@code method}. {@code net} is the trained network on the caller's side (for the
+     * method's own probes; null for a baseline), {@code splits} folds through the same network wherever the data is.
+     */
+    public static List<MetricRow> evaluate(Method method, JepaNetwork net, Splits splits, ProbeConfig pc, long seed, int dim, int dots) {
+        if (method instanceof Baseline b)
+            return splits.fold(Split.TEST, new Score(List.of(new Scored(ProbeEvaluation.ROLLOUT, b.solver(), b.predictor(dots), false)))).rows();
+        LinearProbe rollout, encoder;
+        if (pc.solver().equals(ProbeConfig.EXACT)) {
+            ProbeFit fit = splits.fold(Split.PROBE_TRAIN, new Fit(dim, dots));
+            rollout = fit.rollout();
+            encoder = fit.encoder();
+        } else {
+            ProbeData all = splits.fold(Split.PROBE_TRAIN, new Collect()).data();
+            AdamProbeParams a = AdamProbeParams.of(pc.lr(), pc.epochs(), pc.batchSize(), seed);
+            rollout = LinearProbe.fitAdam(all, a);
+            encoder = LinearProbe.fitAdam(ProbeFit.firstStep(all), a);
+        }
+        List<Scored> test = new ArrayList<>(List.of(new Scored(ProbeEvaluation.ROLLOUT, pc.solver(), rollout, false),
+                new Scored(ProbeEvaluation.ENCODER, pc.solver(), encoder, true)));
+        for (Map.Entry<String, Predictor> own : ((NetworkMethod) method).ownProbes(net).entrySet())
+            test.add(new Scored(ProbeEvaluation.ROLLOUT, own.getKey(), own.getValue(), false));
+        List<MetricRow> rows = new ArrayList<>(splits.fold(Split.TEST, new Score(test)).rows());
+        rows.addAll(splits.fold(Split.PROBE_TRAIN, new Score(List.of(new Scored(ProbeEvaluation.ROLLOUT_TRAIN, pc.solver(), rollout, false)))).rows());
+        return rows;
+    }
+
+    /** The probe's data of a batch: the network's rollout (or a placeholder for a baseline) and the targets. */
+    static ProbeData probeData(JepaNetwork net, Batch b) {
+        return net != null ? net.probeData(b) : ProbeData.targetsOnly(b.probeTargets());
+    }
+
+    /** One predictor to score: its metrics names, and whether it sees frame 1 only (the encoder probe). */
+    record Scored(String probe, String solver, Predictor predictor, boolean firstStep) implements Serializable {}
+
+    record Score(List<Scored> predictors) implements Fold<ErrorSums> {
+        public ErrorSums zero() { return new ErrorSums(); }
+
+        public ErrorSums add(ErrorSums acc, JepaNetwork net, Batch b) {
+            ProbeData p = probeData(net, b), first = null;
+            for (Scored s : predictors) {
+                if (s.firstStep() && first == null) first = ProbeFit.firstStep(p);
+                acc.add(s.probe(), s.solver(), s.predictor(), s.firstStep() ? first : p);
+            }
+            return acc;
+        }
+
+        public ErrorSums merge(ErrorSums a, ErrorSums b) { return a.merge(b); }
+    }
+
+    record Fit(int dim, int dots) implements Fold<ProbeFit> {
+        public ProbeFit zero() { return new ProbeFit(dim, dots); }
+        public ProbeFit add(ProbeFit acc, JepaNetwork net, Batch b) { return acc.add(probeData(net, b)); }
+        public ProbeFit merge(ProbeFit a, ProbeFit b) { return a.merge(b); }
+    }
+
+    /** The whole split's probe data, kept in sequence-id order (the Adam probe's minibatches depend on the order). */
+    static final class Collected implements Serializable {
+        final TreeMap<Long, float[][]> bySeq = new TreeMap<>();
+        long[] repShape, targetShape;
+
+        ProbeData data() {
+            int n = bySeq.size();
+            long[] r = repShape.clone(), t = targetShape.clone();
+            r[0] = n;
+            t[0] = n;
+            int rl = (int) (r[1] * r[2]), tl = (int) (t[1] * t[2] * t[3]), i = 0;
+            float[] reps = new float[n * rl], targets = new float[n * tl];
+            for (float[][] s : bySeq.values()) {
+                System.arraycopy(s[0], 0, reps, i * rl, rl);
+                System.arraycopy(s[1], 0, targets, i * tl, tl);
+                i++;
+            }
+            return new ProbeData(Nd4j.create(reps, r, 'c'), Nd4j.create(targets, t, 'c'));
+        }
+    }
+
+    static final class Collect implements Fold<Collected> {
+        public Collected zero() { return new Collected(); }
+
+        public Collected add(Collected acc, JepaNetwork net, Batch b) {
+            if (b.ids() == null) throw new IllegalArgumentException("the Adam probe needs the sequences' ids");
+            ProbeData p = probeData(net, b);
+            acc.repShape = p.representations().shape();
+            acc.targetShape = p.targets().shape();
+            INDArray reps = p.representations().dup('c'), targets = p.targets().dup('c');
+            for (int i = 0; i < b.size(); i++)
+                acc.bySeq.put(b.ids()[i], new float[][]{reps.getRow(i).dup('c').data().asFloat(), targets.getRow(i).dup('c').data().asFloat()});
+            return acc;
+        }
+
+        public Collected merge(Collected a, Collected b) {
+            if (a.repShape == null) return b;
+            a.bySeq.putAll(b.bySeq);
+            return a;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package jepa.train;
+
+import jepa.config.JepaConfig;
+import jepa.data.Batch;
+import jepa.data.BatchSource;
+import jepa.data.EpochOrder;
+import jepa.data.GeneratedBatches;
+import jepa.method.JepaNetwork;
+import jepa.method.JepaParams;
+import jepa.method.Method;
+import jepa.method.Methods;
+import jepa.method.NetworkMethod;
+import jepa.probe.MetricRow;
+import jepa.world.MovingDots;
+import jepa.world.Normalization;
+import jepa.world.Split;
+
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One run, the same way whichever job runs it: train the configured method ({@link Trainer}: checkpoints in the run
+ * folder, resume, divergence guard) on a {@link BatchSource} visiting each epoch in {@link EpochOrder}'s order, then
+ * {@link Evaluation} over the probe-train and test splits. The sweep runs both here on one node with its data streamed
+ * from the generator ({@link #run}); the train and probe jobs call {@link #train} and {@link #evaluate} with Parquet
+ * sources. A failed run gets no metrics.
+ */
+public final class RunProtocol {
+    private RunProtocol() {}
+
+    /** The outcome (null for a method without a network) and the metrics rows. */
+    public record Result(Trainer.Outcome outcome, List<MetricRow> metrics) {}
+
+    /** The epochs' order of a config over a training split of {@code splitSize} sequences. */
+    public static EpochOrder order(JepaConfig cfg, long splitSize) {
+        return new EpochOrder(cfg.train().seed(), splitSize, cfg.train().sequencesPerEpoch(), cfg.train().epochs());
+    }
+
+    /** Sequences in the split {@code method} trains on. */
+    public static long trainingSplitSize(JepaConfig cfg, Method method) {
+        return method.trainingSplit() == Split.PROBE_TRAIN ? cfg.dataset().probeTrain() : cfg.dataset().train();
+    }
+
+    public static JepaParams params(JepaConfig cfg) { return JepaParams.of(cfg.method(), cfg.world(), cfg.train().seed()); }
+
+    /** Trains a network method on {@code source} (its epochs fitted by {@code parallel} when not null). */
+    public static Trainer.Outcome train(JepaConfig cfg, NetworkMethod method, BatchSource source, Trainer.EpochFitter parallel,
+                                        Path dir, Consumer<String> log) {
+        Trainer trainer = new Trainer(method, params(cfg), cfg.train(), MovingDots.of(cfg.world()).dots(), dir, log);
+        return trainer.run(source, parallel);
+    }
+
+    /** The metrics of a run: a trained network read from its folder (any batch size), or a baseline's. */
+    public static List<MetricRow> evaluate(JepaConfig cfg, Method method, Path dir, Evaluation.Splits splits) {
+        JepaNetwork net = method instanceof NetworkMethod ? new JepaNetwork(Checkpoints.restore(dir.resolve("model.zip"), false), params(cfg)) : null;
+        return Evaluation.evaluate(method, net, splits, cfg.probe(), cfg.train().seed(), cfg.method().embedding(), MovingDots.of(cfg.world()).dots());
+    }
+
+    /** A sweep's run on one node: the splits streamed from the generator (the bytes the generate job writes). */
+    public static Result run(JepaConfig cfg, Path dir, Consumer<String> log) {
+        var d = cfg.dataset();
+        Normalization norm = GeneratedBatches.estimateNormalization(cfg.world(), cfg.noise(), d.seed(), d.train(), d.normBatch(), d.normBatches());
+        Method method = Methods.create(cfg.method());
+        Trainer.Outcome outcome = null;
+        if (method instanceof NetworkMethod n) {
+            long size = trainingSplitSize(cfg, n);
+            BatchSource train = new GeneratedBatches(cfg.world(), cfg.noise(), d.seed(), n.trainingSplit(), size, cfg.train().batchSize(),
+                    norm, order(cfg, size));
+            outcome = train(cfg, n, train, null, dir, log);
+            if (!outcome.finished()) return new Result(outcome, List.of());
+        }
+        Evaluation.Splits splits = generatedSplits(cfg, norm, dir, method);
+        return new Result(outcome, evaluate(cfg, method, dir, splits));
+    }
+
+    /** The probe-train and test splits from the generator, folded here through the run's network. */
+    static Evaluation.Splits generatedSplits(JepaConfig cfg, Normalization norm, Path dir, Method method) {
+        var d = cfg.dataset();
+        JepaNetwork net = method instanceof NetworkMethod ? new JepaNetwork(Checkpoints.restore(dir.resolve("model.zip"), false), params(cfg)) : null;
+        return new Evaluation.Splits() {
+            @Override
+            public <A> A fold(Split split, Evaluation.Fold<A> fold) {
+                long count = split == Split.TEST ? d.test() : d.probeTrain();
+                GeneratedBatches g = new GeneratedBatches(cfg.world(), cfg.noise(), d.seed(), split, count, norm);
+                A acc = fold.zero();
+                for (Iterator<Batch> it = g.inOrder(cfg.probe().batchSize()); it.hasNext(); ) acc = fold.add(acc, net, it.next());
+                return acc;
+            }
+        };
+    }
+}

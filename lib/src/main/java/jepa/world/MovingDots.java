@@ -1,0 +1,25 @@
+package jepa.world;
+
+import jepa.probe.ProbeEvaluation;
+
+import java.util.List;
+
+/**
+ * The moving-dot worlds of seed 000 ({@link MovingDotWorld}): one action-controlled dot, or three (controlled, random,
+ * stationary), each in its own channel. Runs are judged by linear probes of the dot positions: along the 16-step latent
+ * rollout ("rollout", and its fit error on probe-train, "rollout_train") and on the encoder's output for frame 1
+ * ("encoder").
+ */
+public record MovingDots(String kind, int dots) implements World {
+    public static final MovingDots SINGLE = new MovingDots("single", 1), THREE_DOTS = new MovingDots("three-dots", 3);
+
+    @Override public String view() { return "sequences"; }
+
+    @Override public List<String> evaluations() { return List.of(ProbeEvaluation.ROLLOUT, ProbeEvaluation.ROLLOUT_TRAIN, ProbeEvaluation.ENCODER); }
+
+    /** The dot world a config names; an error naming world.kind when it is another kind of world. */
+    public static MovingDots of(jepa.settings.WorldConfig w) {
+        if (Worlds.of(w.kind()) instanceof MovingDots d) return d;
+        throw new jepa.settings.ConfigError("world.kind = " + w.kind() + " is not a moving-dot world");
+    }
+}

@@ -1,0 +1,18 @@
+package jepa.world;
+
+import java.util.List;
+
+/**
+ * A world of the registry ({@link Worlds}): what its datasets hold (the Spark SQL view its episodes or sequences are
+ * shown as) and which evaluations its runs get.
+ */
+public interface World {
+    /** The name a config uses (world.kind). */
+    String kind();
+
+    /** The view its generated data is shown as. */
+    String view();
+
+    /** The evaluations of a trained run on this world, as the metrics table names them. */
+    List<String> evaluations();
+}
