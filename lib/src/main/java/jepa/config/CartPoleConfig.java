@@ -1,0 +1,26 @@
+package jepa.config;
+
+import com.typesafe.config.Config;
+
+/** The CartPole environment and its rendered frames (seed 003). */
+public record CartPoleConfig(int maxEpisodeSteps, int frameWidth, int frameHeight, String color, int antialias)
+        implements java.io.Serializable {
+
+    public static final String GREY = "grey", RGB = "rgb";
+
+    public CartPoleConfig {
+        Check.positive("cartpole.max-episode-steps", maxEpisodeSteps);
+        Check.positive("cartpole.frame-width", frameWidth);
+        Check.positive("cartpole.frame-height", frameHeight);
+        Check.oneOf("cartpole.color", color, GREY, RGB);
+        Check.positive("cartpole.antialias", antialias);
+    }
+
+    /** Image channels per frame: 1 (grey) or 3 (RGB). */
+    public int channels() { return RGB.equals(color) ? 3 : 1; }
+
+    static CartPoleConfig from(Config c) {
+        return new CartPoleConfig(Check.integer(c, "cartpole.max-episode-steps"), Check.integer(c, "cartpole.frame-width"),
+                Check.integer(c, "cartpole.frame-height"), Check.string(c, "cartpole.color"), Check.integer(c, "cartpole.antialias"));
+    }
+}
