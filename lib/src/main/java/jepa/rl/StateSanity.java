@@ -22,7 +22,10 @@ import java.util.Locale;
  * reports the first env_step at which the mean return of the last 20 finished episodes reached 475 (CartPole-v1's
  * "solved" level), the wall time and the environment steps per second of the whole rollout-and-update cycle.
  * <p>
- * {@code StateSanity OUTPUT.csv [--stop-when-solved] [key=value ...]} (keys of {@code rl-defaults.conf}).
+ * {@code StateSanity OUTPUT.csv [--stop-when-solved] [key=value ...]} (keys of {@code rl-defaults.conf}), e.g.
+ * {@code mvn -B -q -DskipTests install && mvn -B -q -pl lib exec:java -Dexec.mainClass=jepa.rl.StateSanity
+ * -Dexec.args="data/rl/state-seed1.csv ppo.seed=1"}. Progress (losses, KL, clip fraction, gradient norm, explained
+ * variance every 25 updates) goes to stderr, the summary to stdout. Plain Java: no ND4J, one core.
  */
 public final class StateSanity {
 

@@ -41,6 +41,11 @@ public final class CartPoleRenderer {
         this.trackRow = Math.min(height - 1, (int) Math.floor((SCENE_HEIGHT - CART_Y - 0.5) * height / SCENE_HEIGHT));
     }
 
+    /** The renderer of a configuration's frames (cartpole.frame-width, frame-height, color, antialias). */
+    public static CartPoleRenderer of(jepa.config.CartPoleConfig c) {
+        return new CartPoleRenderer(c.frameWidth(), c.frameHeight(), c.channels(), c.antialias());
+    }
+
     public int width() { return width; }
     public int height() { return height; }
     public int channels() { return channels; }

@@ -33,6 +33,14 @@ class CartPoleRendererTest {
     }
 
     @Test
+    void configuredRenderer() {
+        jepa.config.CartPoleConfig c = jepa.config.RlConfig.load(null, java.util.List.of("cartpole.color=rgb", "cartpole.frame-width=32")).cartpole();
+        CartPoleRenderer r = CartPoleRenderer.of(c);
+        assertEquals(3 * 64 * 32, r.frameSize());
+        assertEquals(4, r.antialias());
+    }
+
+    @Test
     void velocitiesDoNotShow() {
         CartPoleRenderer r = new CartPoleRenderer(64, 64, 3, 2);
         assertArrayEquals(r.render(new CartPole.State(0.2, 0, 0.1, 0)), r.render(new CartPole.State(0.2, -3, 0.1, 5)));
