@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 
 import jepa.method.Methods;
+import jepa.settings.AgentConfig;
+import jepa.settings.CartPoleConfig;
 import jepa.settings.Check;
 import jepa.settings.ComputeConfig;
 import jepa.settings.ConfigError;
@@ -14,10 +16,12 @@ import jepa.settings.DatasetConfig;
 import jepa.settings.MethodConfig;
 import jepa.settings.NoiseConfig;
 import jepa.settings.ParallelConfig;
+import jepa.settings.PpoConfig;
 import jepa.settings.ProbeConfig;
 import jepa.settings.SparkConfig;
 import jepa.settings.TrainConfig;
 import jepa.settings.WorldConfig;
+import jepa.world.ActingWorld;
 import jepa.world.Worlds;
 
 import java.nio.charset.StandardCharsets;
@@ -69,12 +73,24 @@ public record JepaConfig(String dataRoot, SparkConfig spark, ComputeConfig compu
         Worlds.of(world.kind());
         MethodConfig method = MethodConfig.from(c);
         Methods.type(method.name());
+        if ((Worlds.of(world.kind()) instanceof ActingWorld) != Methods.create(method).acts())
+            throw new ConfigError("method.name = " + method.name() + " cannot run in world.kind = " + world.kind()
+                    + ": acting worlds (cartpole) run the agent methods (state, baseline, jepa+rl, jepa-only, jepa-only+reg), the other worlds the rest");
         // every method's own keys are checked, not only the chosen one's: a sweep or the bench may build any of them
         for (jepa.method.MethodType t : Methods.ALL) t.create(MethodConfig.from(c.withValue("method.name", ConfigValueFactory.fromAnyRef(t.name()))));
+        AgentConfig.from(c).checkFrames(CartPoleConfig.from(c));   // seed 003's sections (read where used: cartpole(), ppo(), agent())
+        PpoConfig.from(c);
         return new JepaConfig(Check.string(c, "data-root"), SparkConfig.from(c), ComputeConfig.from(c), world, NoiseConfig.from(c),
                 DatasetConfig.from(c), method, TrainConfig.from(c), ParallelConfig.from(c), ProbeConfig.from(c), BenchConfig.from(c),
                 SweepConfig.from(c), c);
     }
+
+    /** Seed 003's CartPole world, PPO and pixel agent (checked on load). */
+    public CartPoleConfig cartpole() { return CartPoleConfig.from(raw); }
+
+    public PpoConfig ppo() { return PpoConfig.from(raw); }
+
+    public AgentConfig agent() { return AgentConfig.from(raw); }
 
     /** Rebuilds a config from its {@link #render() rendering} (a snapshot stored beside outputs). */
     public static JepaConfig fromRendered(String hocon) {

@@ -13,6 +13,9 @@ public interface Method {
     /** False for methods evaluated as they are (Random at its initialisation, Center). */
     default boolean trains() { return true; }
 
+    /** True for agents, whose runs act in an acting world (jepa.world.ActingWorld) and are judged by returns. */
+    default boolean acts() { return false; }
+
     /** The split it trains on: the training split, or probe-train for Supervised (as the reference's full-finetune probe). */
     default Split trainingSplit() { return Split.TRAIN; }
 }

@@ -15,7 +15,7 @@ public final class Methods {
     private Methods() {}
 
     public static final List<MethodType> ALL = List.of(Vicreg.TYPE, SimClr.TYPE, Idm.TYPE, Rssm.TYPE, Supervised.TYPE,
-            RandomInit.TYPE, Center.TYPE);
+            RandomInit.TYPE, Center.TYPE, Agent.STATE, Agent.BASELINE, Agent.JEPA_RL, Agent.JEPA_ONLY, Agent.JEPA_ONLY_REG);
 
     public static List<String> names() { return ALL.stream().map(MethodType::name).toList(); }
 

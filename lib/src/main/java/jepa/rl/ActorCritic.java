@@ -1,5 +1,7 @@
 package jepa.rl;
 
+import jepa.nn.OrthogonalInit;
+
 import java.util.Arrays;
 import java.util.SplittableRandom;
 

@@ -1,20 +1,21 @@
 package jepa.rl;
 
-import jepa.config.PpoConfig;
+import jepa.optim.Adam;
+import jepa.settings.PpoConfig;
 
 import java.util.SplittableRandom;
 
 /**
  * Proximal policy optimisation with CleanRL's conventions: the acting policy samples from the actor's softmax; each
  * update runs {@code update-epochs} passes over the rollout in {@code num-minibatches} shuffled minibatches, each one
- * {@link PpoLoss} step, global gradient-norm clipping over all trained parameters, then Adam at the (annealed)
- * learning rate. The heads ({@link ActorCritic}) sit on feature vectors from a {@link FeatureSource}; ∂L/∂s is passed
- * down to it unless {@code ppo.encoder-gradient} is false (stop-gradient).
+ * {@link PpoLoss} step, global gradient-norm clipping over the heads' parameters, then Adam at the (annealed)
+ * learning rate. The heads ({@link ActorCritic}) sit on feature vectors from a {@link FeatureSource}; a trainable
+ * source gets ∂L/∂s (or null under the stop-gradient switch, {@code encoderGradient} false: the paper's ∇̂) and takes
+ * its own step in the same minibatch, at the same learning rate.
  * <p>
  * The heads are plain Java rather than a DL4J/SameDiff graph: they are tiny (two 64-64 MLPs), the rollout asks them
  * for N = 4 rows at every environment step, and ND4J's fixed cost per op (tens of µs) would dominate both; in Java
- * the whole update is a few ms and deterministic. The encoder, which is large, keeps its own runtime and receives
- * ∂L/∂s (see FeatureSource).
+ * the whole update is a few ms and deterministic.
  */
 public final class Ppo {
 
@@ -30,14 +31,17 @@ public final class Ppo {
     private final PpoLoss loss;
     private final Adam adam;
     private final SplittableRandom actionRng, minibatchRng;
+    private final boolean encoderGradient;
 
-    public Ppo(PpoConfig config, int featureSize, int actions) {
+    /** PPO with heads on features of width featureSize; encoderGradient: whether ∂L/∂s reaches a trainable source. */
+    public Ppo(PpoConfig config, int featureSize, int actions, long seed, boolean encoderGradient) {
         this.config = config;
-        this.model = new ActorCritic(featureSize, actions, config.hiddenSize(), config.hiddenLayers(), RandomStreams.init(config.seed()));
+        this.model = new ActorCritic(featureSize, actions, config.hiddenSize(), config.hiddenLayers(), RandomStreams.init(seed));
         this.loss = PpoLoss.of(config);
         this.adam = new Adam(model.params().length, config.adamEps());
-        this.actionRng = RandomStreams.actions(config.seed());
-        this.minibatchRng = RandomStreams.minibatches(config.seed());
+        this.actionRng = RandomStreams.actions(seed);
+        this.minibatchRng = RandomStreams.minibatches(seed);
+        this.encoderGradient = encoderGradient;
     }
 
     public ActorCritic model() { return model; }
@@ -71,7 +75,7 @@ public final class Ppo {
     /** One PPO update on a finished rollout; update is 1-based (for the learning-rate annealing). */
     public UpdateStats update(RolloutBuffer buffer, FeatureSource source, int update) {
         double lrFraction = config.lrFraction(update), lr = lrFraction * config.learningRate();
-        boolean encoderGradient = config.encoderGradient() && source.trainable();
+        boolean trains = source.trainable(), intoSource = encoderGradient && trains;
         int rows = buffer.rows(), mb = rows / config.numMinibatches(), k = model.actions();
         int[] order = new int[rows];
         for (int i = 0; i < rows; i++) order[i] = i;
@@ -96,17 +100,15 @@ public final class Ppo {
                 ActorCritic.Output out = model.forward(s, mb);
                 last = loss.evaluate(mb, k, out.logits(), out.values(), actions, oldLogP, adv, ret, oldV);
                 model.zeroGrads();
-                double[] dLds = model.backward(out, last.dLogits(), last.dValues(), encoderGradient);
+                double[] dLds = model.backward(out, last.dLogits(), last.dValues(), intoSource);
                 double sq = 0;
                 for (double g : model.grads()) sq += g * g;
-                if (encoderGradient) {
-                    source.backward(dLds);
-                    sq += source.gradientSquaredNorm();
-                }
                 gradNorm = Math.sqrt(sq);
-                double scale = Math.min(1.0, config.maxGradNorm() / (gradNorm + 1e-6));    // torch's clip_grad_norm_ coefficient
-                adam.step(model.params(), model.grads(), scale, lr);
-                if (encoderGradient) source.step(scale, lrFraction);
+                adam.step(model.params(), model.grads(), clipScale(gradNorm, config.maxGradNorm()), lr);
+                if (trains) {
+                    source.backward(dLds);
+                    source.step(lr);
+                }
                 clipFractions += last.clipFraction();
                 minibatches++;
             }
@@ -114,6 +116,9 @@ public final class Ppo {
         return new UpdateStats(lr, last.loss(), last.policyLoss(), last.valueLoss(), last.entropy(), last.approxKl(),
                 clipFractions / minibatches, gradNorm, buffer.explainedVariance());
     }
+
+    /** torch's clip_grad_norm_ coefficient: min(1, max / (norm + 1e-6)). */
+    public static double clipScale(double norm, double max) { return Math.min(1.0, max / (norm + 1e-6)); }
 
     private static void shuffle(int[] a, SplittableRandom rng) {          // Fisher–Yates
         for (int i = a.length - 1; i > 0; i--) {

@@ -1,6 +1,6 @@
 package jepa.rl;
 
-import jepa.config.PpoConfig;
+import jepa.settings.PpoConfig;
 
 /**
  * PPO's minibatch loss (Schulman et al. 2017, in CleanRL's form) and its gradient with respect to the heads' outputs:

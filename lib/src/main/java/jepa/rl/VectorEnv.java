@@ -19,9 +19,11 @@ public final class VectorEnv {
 
     /**
      * What one step of all environments gives. Arrays are indexed by environment; finalObservations holds the last
-     * observation of an episode that ended in this step (index env·4), and is unspecified for the others.
+     * observation of an episode that ended in this step (index env·4), and is unspecified for the others; finalStates
+     * the same states in double (for rendering), null for the others.
      */
-    public record Step(double[] rewards, boolean[] terminated, boolean[] truncated, float[] finalObservations, List<Episode> episodes) {
+    public record Step(double[] rewards, boolean[] terminated, boolean[] truncated, float[] finalObservations, CartPole.State[] finalStates,
+                       List<Episode> episodes) {
         public boolean done(int env) { return terminated[env] || truncated[env]; }
     }
 
@@ -74,6 +76,7 @@ public final class VectorEnv {
         double[] rewards = new double[n];
         boolean[] terminated = new boolean[n], truncated = new boolean[n];
         float[] finals = new float[n * d];
+        CartPole.State[] finalStates = new CartPole.State[n];
         List<Episode> ended = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             CartPole.Step s = envs[i].step(actions[i]);
@@ -85,12 +88,13 @@ public final class VectorEnv {
             s.state().observation(observations, i * d);
             if (s.done()) {
                 System.arraycopy(observations, i * d, finals, i * d, d);
+                finalStates[i] = s.state();
                 ended.add(new Episode(i, episodes[i], returns[i], lengths[i], s.truncated() && !s.terminated()));
                 episodes[i]++;
                 start(i);
             }
         }
         steps += n;
-        return new Step(rewards, terminated, truncated, finals, ended);
+        return new Step(rewards, terminated, truncated, finals, finalStates, ended);
     }
 }

@@ -25,11 +25,11 @@ public record MethodConfig(String name, int width, int embedding, int gruLayers,
     }
 
     /** The method's own keys under their full names (method.&lt;name&gt;.…), for typed reads whose errors name them. */
-    public Config keys() { return options.atPath("method." + name); }
+    public Config keys() { return options.atPath(com.typesafe.config.ConfigUtil.joinPath("method", name)); }
 
     public static MethodConfig from(Config c) {
         String name = Check.string(c, "method.name");
-        String section = "method." + name;
+        String section = name.isEmpty() ? "method." : com.typesafe.config.ConfigUtil.joinPath("method", name);   // quoted: names may hold '+'
         Config options = !name.isEmpty() && c.hasPath(section) && c.getValue(section).valueType() == com.typesafe.config.ConfigValueType.OBJECT
                 ? c.getConfig(section) : ConfigFactory.empty();
         return new MethodConfig(name, Check.integer(c, "method.width"), Check.integer(c, "method.embedding"),

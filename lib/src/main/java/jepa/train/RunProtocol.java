@@ -11,9 +11,11 @@ import jepa.method.Method;
 import jepa.method.Methods;
 import jepa.method.NetworkMethod;
 import jepa.probe.MetricRow;
+import jepa.world.ActingWorld;
 import jepa.world.MovingDots;
 import jepa.world.Normalization;
 import jepa.world.Split;
+import jepa.world.Worlds;
 
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -58,8 +60,12 @@ public final class RunProtocol {
         return Evaluation.evaluate(method, net, splits, cfg.probe(), cfg.train().seed(), cfg.method().embedding(), MovingDots.of(cfg.world()).dots());
     }
 
-    /** A sweep's run on one node: the splits streamed from the generator (the bytes the generate job writes). */
+    /**
+     * A sweep's run on one node: in an acting world, its agent's run ({@link AgentRuns}); else training with the
+     * splits streamed from the generator (the bytes the generate job writes), then evaluation.
+     */
     public static Result run(JepaConfig cfg, Path dir, Consumer<String> log) {
+        if (Worlds.of(cfg.world().kind()) instanceof ActingWorld) return AgentRuns.run(cfg, dir, log);
         var d = cfg.dataset();
         Normalization norm = GeneratedBatches.estimateNormalization(cfg.world(), cfg.noise(), d.seed(), d.train(), d.normBatch(), d.normBatches());
         Method method = Methods.create(cfg.method());

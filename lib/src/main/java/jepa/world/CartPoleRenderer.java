@@ -42,7 +42,7 @@ public final class CartPoleRenderer {
     }
 
     /** The renderer of a configuration's frames (cartpole.frame-width, frame-height, color, antialias). */
-    public static CartPoleRenderer of(jepa.config.CartPoleConfig c) {
+    public static CartPoleRenderer of(jepa.settings.CartPoleConfig c) {
         return new CartPoleRenderer(c.frameWidth(), c.frameHeight(), c.channels(), c.antialias());
     }
 

@@ -15,4 +15,7 @@ public interface World {
 
     /** The evaluations of a trained run on this world, as the metrics table names them. */
     List<String> evaluations();
+
+    /** Config sections its runs read besides method, train and probe: part of a run's identity (its config hash). */
+    default List<String> runSections() { return List.of(); }
 }

@@ -1,5 +1,6 @@
 package jepa.rl;
 
+import jepa.nn.OrthogonalInit;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

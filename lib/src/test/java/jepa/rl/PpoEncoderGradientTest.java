@@ -1,7 +1,7 @@
 package jepa.rl;
 
-import jepa.config.PpoConfig;
-import jepa.config.RlConfig;
+import jepa.config.JepaConfig;
+import jepa.settings.PpoConfig;
 import jepa.world.CartPole;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -21,11 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * An encoder in another runtime below the PPO heads: a SameDiff layer s = tanh(x·W + b) receives ∂L/∂s as the
  * gradient of the extra loss term Σ s⊙g (g a placeholder), the vector–Jacobian product the project's SameDiff
  * vertices use. Its parameter gradient must be that of the PPO loss through the heads (finite differences), and
- * Ppo's stop-gradient switch must keep the PPO loss away from it.
+ * Ppo's stop-gradient switch must keep the PPO loss away from it (this encoder has no loss of its own, so under ∇̂
+ * it must not move at all).
  */
 class PpoEncoderGradientTest {
 
-    /** A tiny SameDiff encoder as a FeatureSource over a rollout's observations; plain SGD for its step. */
+    /** A tiny SameDiff encoder as a FeatureSource over a rollout's observations; plain SGD for its step; no loss of its own. */
     static final class SameDiffEncoder implements FeatureSource {
         final SameDiff sd = SameDiff.create();
         final SDVariable s;
@@ -33,7 +34,7 @@ class PpoEncoderGradientTest {
         RolloutBuffer buffer;
         INDArray lastInput;
         Map<String, INDArray> grads;
-        int backwardCalls, steps;
+        int backwardCalls, ppoGradients, steps;
 
         SameDiffEncoder(int in, int out, long seed) {
             this.in = in;
@@ -54,6 +55,13 @@ class PpoEncoderGradientTest {
 
         @Override public int size() { return out; }
 
+        @Override public double[] current(VectorEnv env) { return encode(Ppo.features(env.observations()), env.size()); }
+
+        @Override
+        public double[] last(int e, VectorEnv.Step step) {
+            return encode(Ppo.features(java.util.Arrays.copyOfRange(step.finalObservations(), e * in, e * in + in)), 1);
+        }
+
         @Override
         public double[] features(int[] rows) {
             double[] x = new double[rows.length * in];
@@ -66,21 +74,19 @@ class PpoEncoderGradientTest {
         @Override
         public void backward(double[] dLds) {
             backwardCalls++;
+            if (dLds == null) {                 // ∇̂: no loss of its own, so no gradient at all
+                grads = Map.of("W", Nd4j.zeros(DataType.DOUBLE, in, out), "b", Nd4j.zeros(DataType.DOUBLE, 1, out));
+                return;
+            }
+            ppoGradients++;
             INDArray g = Nd4j.createFromArray(dLds).reshape(lastInput.size(0), out);
             grads = sd.calculateGradients(Map.of("x", lastInput, "g", g), "W", "b");
         }
 
         @Override
-        public double gradientSquaredNorm() {
-            double n = 0;
-            for (INDArray a : grads.values()) n += a.norm2Number().doubleValue() * a.norm2Number().doubleValue();
-            return n;
-        }
-
-        @Override
-        public void step(double clipScale, double lrFraction) {
+        public void step(double lr) {
             steps++;
-            for (String k : List.of("W", "b")) sd.getVariable(k).getArr().subi(grads.get(k).mul(0.05 * clipScale * lrFraction));
+            for (String k : List.of("W", "b")) sd.getVariable(k).getArr().subi(grads.get(k).mul(200 * lr));
         }
 
         INDArray params() { return Nd4j.concat(1, sd.getVariable("W").getArr().reshape(1, -1), sd.getVariable("b").getArr()).dup(); }
@@ -131,10 +137,9 @@ class PpoEncoderGradientTest {
     @Test
     void stopGradientSwitch() {
         for (boolean encoderGradient : new boolean[] {true, false}) {
-            PpoConfig c = RlConfig.load(null, List.of("ppo.num-steps=16", "ppo.total-steps=640", "ppo.update-epochs=2",
-                    "ppo.encoder-gradient=" + encoderGradient)).ppo();
+            PpoConfig c = JepaConfig.load(null, List.of("ppo.num-steps=16", "ppo.total-steps=640", "ppo.update-epochs=2")).ppo();
             SameDiffEncoder enc = new SameDiffEncoder(4, 3, 5);
-            Ppo ppo = new Ppo(c, enc.size(), CartPole.ACTIONS);
+            Ppo ppo = new Ppo(c, enc.size(), CartPole.ACTIONS, 1, encoderGradient);
             VectorEnv env = new VectorEnv(c.numEnvs(), 500, 1);
             RolloutBuffer buf = new RolloutBuffer(c.numSteps(), c.numEnvs(), 4);
             enc.buffer = buf;
@@ -150,8 +155,9 @@ class PpoEncoderGradientTest {
             double[] headsBefore = ppo.model().params().clone();
             ppo.update(buf, enc, 1);
             int minibatches = c.updateEpochs() * c.numMinibatches();
-            assertEquals(encoderGradient ? minibatches : 0, enc.backwardCalls);
-            assertEquals(encoderGradient ? minibatches : 0, enc.steps);
+            assertEquals(minibatches, enc.backwardCalls);
+            assertEquals(minibatches, enc.steps);
+            assertEquals(encoderGradient ? minibatches : 0, enc.ppoGradients);
             assertEquals(encoderGradient, !before.equals(enc.params()), "encoder moved iff it gets PPO's gradient");
             assertTrue(!java.util.Arrays.equals(headsBefore, ppo.model().params()), "the heads train either way");
         }

@@ -34,7 +34,7 @@ class CartPoleRendererTest {
 
     @Test
     void configuredRenderer() {
-        jepa.config.CartPoleConfig c = jepa.config.RlConfig.load(null, java.util.List.of("cartpole.color=rgb", "cartpole.frame-width=32")).cartpole();
+        jepa.settings.CartPoleConfig c = jepa.config.JepaConfig.load(null, java.util.List.of("cartpole.color=rgb", "cartpole.frame-width=32")).cartpole();
         CartPoleRenderer r = CartPoleRenderer.of(c);
         assertEquals(3 * 64 * 32, r.frameSize());
         assertEquals(4, r.antialias());

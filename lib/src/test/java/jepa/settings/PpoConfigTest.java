@@ -1,23 +1,24 @@
-package jepa.config;
+package jepa.settings;
 
+import jepa.config.JepaConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class RlConfigTest {
+/** Seed 003's sections of the one config: CleanRL's PPO defaults, overrides, errors naming the key. */
+class PpoConfigTest {
 
     private static String error(String... overrides) {
-        return assertThrows(ConfigError.class, () -> RlConfig.load(null, List.of(overrides))).getMessage();
+        return assertThrows(ConfigError.class, () -> JepaConfig.load(null, List.of(overrides))).getMessage();
     }
 
     @Test
     void defaultsAreCleanRlsCartPoleSettings() {
-        RlConfig c = RlConfig.load(null, List.of());
+        JepaConfig c = JepaConfig.load(null, List.of());
         PpoConfig p = c.ppo();
         assertEquals(4, p.numEnvs());
         assertEquals(128, p.numSteps());
@@ -32,21 +33,22 @@ class RlConfigTest {
         assertEquals(0.5, p.vfCoef());
         assertEquals(0.01, p.entCoef());
         assertEquals(0.5, p.maxGradNorm());
-        assertTrue(p.annealLr() && p.normAdvantages() && p.clipValueLoss() && p.encoderGradient());
-        assertEquals(976, p.numUpdates());                         // 500000 / 512
+        assertTrue(p.annealLr() && p.normAdvantages() && p.clipValueLoss());
+        assertEquals(195, p.numUpdates());                         // 100000 / 512
         assertEquals(1.0, p.lrFraction(1));
-        assertEquals(1.0 / 976, p.lrFraction(976), 1e-15);
+        assertEquals(1.0 / 195, p.lrFraction(195), 1e-15);
         assertEquals(500, c.cartpole().maxEpisodeSteps());
         assertEquals(1, c.cartpole().channels());
     }
 
     @Test
     void overridesApply() {
-        RlConfig c = RlConfig.load(null, List.of("ppo.num-envs=8", "ppo.anneal-lr=false", "cartpole.color=rgb", "ppo.encoder-gradient=false"));
+        JepaConfig c = JepaConfig.load(null, List.of("ppo.num-envs=8", "ppo.anneal-lr=false", "cartpole.color=rgb", "agent.depth=3"));
         assertEquals(8, c.ppo().numEnvs());
         assertEquals(1.0, c.ppo().lrFraction(100));
         assertEquals(3, c.cartpole().channels());
-        assertFalse(c.ppo().encoderGradient());
+        assertEquals(3, c.agent().depth());
+        assertEquals(64, c.agent().embedding());
     }
 
     @Test
@@ -61,5 +63,12 @@ class RlConfigTest {
         assertTrue(error("cartpole.color=blue").contains("cartpole.color"));
         assertTrue(error("cartpole.antialias=0").contains("cartpole.antialias"));
         assertTrue(error("cartpole.max-episode-steps=0").contains("cartpole.max-episode-steps"));
+        assertTrue(error("ppo.encoder-gradient=false").contains("ppo.encoder-gradient"), "the method decides ∇");
+        assertTrue(error("agent.heads=5").contains("agent.heads"));
+        assertTrue(error("agent.patch-size=12").contains("agent.patch-size"));
+        assertTrue(error("agent.ema=1.5").contains("agent.ema"));
+        assertTrue(error("world.kind=cartpole").contains("cannot run in world.kind = cartpole"), "vicreg does not act");
+        assertTrue(error("method.name=jepa+rl").contains("cannot run"), "an agent needs an acting world");
+        JepaConfig.load(null, List.of("world.kind=cartpole", "method.name=jepa-only+reg"));
     }
 }

@@ -1,4 +1,4 @@
-package jepa.rl;
+package jepa.nn;
 
 import java.util.SplittableRandom;
 

@@ -1,4 +1,4 @@
-package jepa.rl;
+package jepa.optim;
 
 /**
  * PyTorch's Adam (no weight decay) on a flat double vector, as CleanRL's PPO uses it: β = (0.9, 0.999), ε added to

@@ -1,12 +1,16 @@
-package jepa.config;
+package jepa.settings;
 
 import com.typesafe.config.Config;
 
-/** PPO (seed 003's reinforcement learner): rollout sizes, the loss's coefficients, the optimiser, the heads. */
-public record PpoConfig(long seed, int numEnvs, int numSteps, long totalSteps, int numMinibatches, int updateEpochs,
+/**
+ * PPO, seed 003's reinforcement learner (section {@code ppo}): rollout sizes, the loss's coefficients, the optimiser,
+ * the actor and critic heads. A run's seed is train.seed; whether PPO's gradient reaches an encoder is the method's
+ * (the paper's ∇ switch).
+ */
+public record PpoConfig(int numEnvs, int numSteps, long totalSteps, int numMinibatches, int updateEpochs,
                         double learningRate, boolean annealLr, double adamEps, double gamma, double gaeLambda, double clipCoef,
                         boolean clipValueLoss, double vfCoef, double entCoef, double maxGradNorm, boolean normAdvantages,
-                        int hiddenSize, int hiddenLayers, boolean bootstrapTruncation, boolean encoderGradient)
+                        int hiddenSize, int hiddenLayers, boolean bootstrapTruncation)
         implements java.io.Serializable {
 
     public PpoConfig {
@@ -44,13 +48,13 @@ public record PpoConfig(long seed, int numEnvs, int numSteps, long totalSteps, i
     /** The learning-rate factor of update u (1-based): 1 − (u − 1)/updates when annealing, else 1. */
     public double lrFraction(int update) { return annealLr ? 1.0 - (update - 1.0) / numUpdates() : 1.0; }
 
-    static PpoConfig from(Config c) {
-        return new PpoConfig(Check.longValue(c, "ppo.seed"), Check.integer(c, "ppo.num-envs"), Check.integer(c, "ppo.num-steps"),
+    public static PpoConfig from(Config c) {
+        return new PpoConfig(Check.integer(c, "ppo.num-envs"), Check.integer(c, "ppo.num-steps"),
                 Check.longValue(c, "ppo.total-steps"), Check.integer(c, "ppo.num-minibatches"), Check.integer(c, "ppo.update-epochs"),
                 Check.number(c, "ppo.learning-rate"), Check.bool(c, "ppo.anneal-lr"), Check.number(c, "ppo.adam-eps"),
                 Check.number(c, "ppo.gamma"), Check.number(c, "ppo.gae-lambda"), Check.number(c, "ppo.clip-coef"),
                 Check.bool(c, "ppo.clip-value-loss"), Check.number(c, "ppo.vf-coef"), Check.number(c, "ppo.ent-coef"),
                 Check.number(c, "ppo.max-grad-norm"), Check.bool(c, "ppo.norm-advantages"), Check.integer(c, "ppo.hidden-size"),
-                Check.integer(c, "ppo.hidden-layers"), Check.bool(c, "ppo.bootstrap-truncation"), Check.bool(c, "ppo.encoder-gradient"));
+                Check.integer(c, "ppo.hidden-layers"), Check.bool(c, "ppo.bootstrap-truncation"));
     }
 }

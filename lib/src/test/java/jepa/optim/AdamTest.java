@@ -1,4 +1,4 @@
-package jepa.rl;
+package jepa.optim;
 
 import org.junit.jupiter.api.Test;
 
