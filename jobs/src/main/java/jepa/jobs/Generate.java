@@ -11,6 +11,8 @@ import jepa.world.NoiseImages;
 import jepa.world.MovingDots;
 import jepa.world.Normalization;
 import jepa.world.Split;
+import jepa.world.CartPoleWorld;
+import jepa.world.Worlds;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -31,7 +33,8 @@ import static org.apache.spark.sql.functions.col;
  * The {@code generate} job: train / probe-train / test splits of the configured world as Parquet under
  * {@code <data-root>/<world.kind>/<dataset>/split=<split>/}, plus {@code _dataset.json} (config snapshot,
  * normalisation, noise source, generator version). Each sequence is a pure function of (dataset seed, split, seq_id),
- * so the bytes do not depend on partitioning. The dataset is written to a staging folder and renamed into place
+ * so the bytes do not depend on partitioning. The CartPole world writes random-policy episodes instead, one row per
+ * step and no splits ({@link CartPoleEpisodes}). The dataset is written to a staging folder and renamed into place
  * whole, so an interrupted run never leaves a dataset that readers would pick up.
  */
 public final class Generate {
@@ -91,6 +94,12 @@ public final class Generate {
         long t0 = System.nanoTime();
         try {
             int parts = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : spark.sparkContext().defaultParallelism();
+            if (Worlds.of(cfg.world().kind()) instanceof CartPoleWorld) {          // episodes, one row per step, no splits
+                Map<String, Long> counts = CartPoleEpisodes.write(spark, cfg, staging, parts);
+                files.writeJson(JepaConfig.join(staging, METADATA), CartPoleEpisodes.metadata(cfg, snapshot, counts));
+                files.publish(staging, target, cfg.dataset().overwrite());
+                return new Result(target, false, counts, (System.nanoTime() - t0) / 1e9);
+            }
             Map<String, Long> counts = new LinkedHashMap<>();
             for (Split split : Split.values()) {
                 long n = size(cfg, split);
@@ -186,6 +195,7 @@ public final class Generate {
 
     /** The part of the config that determines the bytes: world, noise, dataset seed and sizes, generator version. */
     static String generatorSnapshot(JepaConfig cfg) {
+        if (Worlds.of(cfg.world().kind()) instanceof CartPoleWorld) return CartPoleEpisodes.snapshot(cfg);
         return "version=" + GENERATOR_VERSION + " world=" + cfg.world() + " noise=" + cfg.noise()
                 + " seed=" + cfg.dataset().seed() + " sizes=" + cfg.dataset().train() + "/" + cfg.dataset().probeTrain()
                 + "/" + cfg.dataset().test() + " norm=" + cfg.dataset().normBatch() + "x" + cfg.dataset().normBatches();

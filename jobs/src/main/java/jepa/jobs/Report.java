@@ -76,6 +76,7 @@ public final class Report {
         System.setProperty("java.awt.headless", "true");   // XChart renders through AWT; no display on a cluster node
         String root = cfg.dataRoot();
         List<String> views = Sql.register(spark, root);
+        if (views.contains("runs") && views.contains("returns") && !views.contains("metrics")) return agentsOnly(spark, root, views);
         if (!views.contains("runs") || !views.contains("metrics"))
             throw new ConfigError("no runs/metrics tables under " + JepaConfig.join(root, "results") + " (found: " + views
                     + "): run submit/jepa train and probe first");
@@ -125,12 +126,26 @@ public final class Report {
             if (diagnostics != null) out.put("diagnostics.csv", utf8(diagnostics.csv()));
             out.put("diagnostics.png", ReportPlots.diagnostics(diagnostics == null ? List.of() : diagnostics.rows(), loss, setting.label()));
         }
+        AgentReport.Output agents = views.contains("returns") ? AgentReport.report(spark, views) : null;   // seed 003's runs beside
+        if (agents != null) out.putAll(agents.files());
         String md = ReportText.markdown(header(spark, root), table1.rows(), fig3.rows(), perStep, setting.label(), training,
-                List.copyOf(out.keySet()));
+                List.copyOf(out.keySet())) + (agents == null ? "" : "\n" + agents.markdown());
         out.put("report.md", utf8(md));
         String target = JepaConfig.join(root, "results", OUTPUT);
         write(spark, target, out);
         return new ReportResult(target, List.copyOf(out.keySet()), md, selected);
+    }
+
+    /** A data root with agent runs only (seed 003): their part of the report alone. */
+    private static ReportResult agentsOnly(SparkSession spark, String root, List<String> views) {
+        AgentReport.Output a = AgentReport.report(spark, views);
+        Map<String, byte[]> out = new LinkedHashMap<>(a.files());
+        String md = "# jepa-spark report\n\n- data root: `" + root + "`\n- generated: " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\n\n"
+                + a.markdown();
+        out.put("report.md", utf8(md));
+        String target = JepaConfig.join(root, "results", OUTPUT);
+        write(spark, target, out);
+        return new ReportResult(target, List.copyOf(out.keySet()), md, spark.table("agent_running").select("run_id").distinct().count());
     }
 
     /** Views every output reads: cached for the report's lifetime (each query would recompute them). */

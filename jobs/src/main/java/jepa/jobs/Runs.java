@@ -78,14 +78,22 @@ public final class Runs {
             .add("frame", DataTypes.IntegerType).add("feature_std", DataTypes.DoubleType).add("offdiag_cov", DataTypes.DoubleType)
             .add("rankme", DataTypes.DoubleType).add("eff_rank", DataTypes.DoubleType);
 
+    /** One row per finished episode of an agent's run (acting worlds); variant = the method, seed = train.seed. */
+    public static final StructType RETURNS = new StructType()
+            .add("run_id", DataTypes.StringType, false).add("variant", DataTypes.StringType).add("seed", DataTypes.LongType)
+            .add("env_step", DataTypes.LongType).add("episode_return", DataTypes.DoubleType).add("episode", DataTypes.LongType)
+            .add("env", DataTypes.IntegerType).add("length", DataTypes.IntegerType).add("truncated", DataTypes.BooleanType);
+
     public static final StructType METRICS = new StructType()
             .add("run_id", DataTypes.StringType, false).add("probe", DataTypes.StringType).add("solver", DataTypes.StringType)
             .add("step", DataTypes.IntegerType).add("dot", DataTypes.IntegerType).add("mse", DataTypes.DoubleType)
             .add("rmse", DataTypes.DoubleType).add("rmse_px", DataTypes.DoubleType);
 
     public static Run of(JepaConfig cfg) {
+        StringBuilder worldSections = new StringBuilder();
+        for (String s : jepa.world.Worlds.of(cfg.world().kind()).runSections()) worldSections.append("\n").append(section(cfg, s));
         String hash = JepaConfig.hash(Generate.generatorSnapshot(cfg) + "\n" + section(cfg, "method") + "\n" + section(cfg, "train")
-                + "\n" + section(cfg, "probe"));
+                + "\n" + section(cfg, "probe") + worldSections);
         String id = cfg.method().name() + "-" + cfg.world().kind() + "-" + cfg.dataset().resolvedName(cfg.noise()) + "-" + hash.substring(0, 8);
         return new Run(id, hash, Path.of(cfg.dataRoot(), "runs", id));
     }
@@ -137,6 +145,15 @@ public final class Runs {
         for (String[] f : csv(run.dir().resolve("curves.csv")))
             curves.add(RowFactory.create(run.id(), Long.parseLong(f[0]), f[1], Double.parseDouble(f[2])));
         return curves;
+    }
+
+    /** An agent run's returns.csv (env_step, episode, env, episode_return, length, truncated) as returns rows. */
+    public static List<Row> returnRows(Run run, JepaConfig cfg) {
+        List<Row> rows = new ArrayList<>();
+        for (String[] f : csv(run.dir().resolve(jepa.train.AgentRuns.RETURNS)))
+            rows.add(RowFactory.create(run.id(), cfg.method().name(), cfg.train().seed(), Long.parseLong(f[0]), Double.parseDouble(f[3]),
+                    Long.parseLong(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[4]), Boolean.parseBoolean(f[5])));
+        return rows;
     }
 
     /** The trainer's diagnostics.csv as diagnostics rows. */

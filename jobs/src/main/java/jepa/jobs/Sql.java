@@ -14,13 +14,13 @@ import java.util.Map;
 import static org.apache.spark.sql.functions.lit;
 
 /**
- * The {@code sql} job: one Spark SQL query over the data root. Every complete dataset is in the view
- * {@code sequences} (with an extra {@code dataset} column naming its folder); result tables under
- * {@code <data-root>/results/<table>} are views of their own names.
+ * The {@code sql} job: one Spark SQL query over the data root. Every complete dataset is in the view of its world
+ * ({@code sequences} for the moving-dot worlds, {@code cartpole} for CartPole; with an extra {@code dataset} column
+ * naming its folder); result tables under {@code <data-root>/results/<table>} are views of their own names.
  */
 public final class Sql {
     /** Result tables that become views when they exist. */
-    public static final List<String> TABLES = List.of("runs", "metrics", "diagnostics", "curves");
+    public static final List<String> TABLES = List.of("runs", "metrics", "diagnostics", "curves", "returns");
 
     private Sql() {}
 
@@ -48,21 +48,23 @@ public final class Sql {
         }
     }
 
-    /** Creates the views {@code sequences} and each existing result table; returns their names. */
+    /** Creates each world's dataset view and each existing result table's; returns their names. */
     public static List<String> register(SparkSession spark, String dataRoot) {
         DataFiles files = new DataFiles(spark.sparkContext().hadoopConfiguration());
         List<String> views = new ArrayList<>();
-        Dataset<Row> seqs = null;
+        Map<String, Dataset<Row>> byView = new java.util.TreeMap<>();
         for (String meta : files.glob(JepaConfig.join(dataRoot, "*", "*", Generate.METADATA))) {
             String dir = meta.substring(0, meta.length() - Generate.METADATA.length() - 1);
             Map<String, Object> m = files.readJson(meta);
+            String world = String.valueOf(m.get("world"));
+            String view = jepa.world.Worlds.kinds().contains(world) ? jepa.world.Worlds.of(world).view() : "sequences";
             Dataset<Row> d = spark.read().parquet(dir).withColumn("dataset", lit(String.valueOf(m.get("dataset"))));
-            seqs = seqs == null ? d : seqs.unionByName(d, true);
+            byView.merge(view, d, (a, b) -> a.unionByName(b, true));
         }
-        if (seqs != null) {
-            seqs.createOrReplaceTempView("sequences");
-            views.add("sequences");
-        }
+        byView.forEach((view, d) -> {
+            d.createOrReplaceTempView(view);
+            views.add(view);
+        });
         for (String t : TABLES) {
             String dir = JepaConfig.join(dataRoot, "results", t);
             if (files.exists(dir)) {

@@ -124,7 +124,8 @@ public record JepaConfig(String dataRoot, SparkConfig spark, ComputeConfig compu
             try {
                 v = ConfigFactory.parseString("v = " + value).getValue("v").unwrapped();
             } catch (com.typesafe.config.ConfigException e) {
-                v = value;
+                // a list of bare words HOCON cannot take unquoted (e.g. [state,jepa+rl]): a list of strings
+                v = value.startsWith("[") ? java.util.Arrays.stream(value.substring(1, value.length() - 1).split(",")).map(String::trim).toList() : value;
             }
         }
         return ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(v, "override " + kv));
