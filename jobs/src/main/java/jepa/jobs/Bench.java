@@ -44,6 +44,10 @@ public final class Bench {
         String master = args.master() != null ? args.master() : conf.get("spark.master", cfg.spark().master());
         int threads = SparkSessions.driverCores(master, conf);
         NativeThreads.set(threads);
+        if (jepa.world.Worlds.of(cfg.world().kind()) instanceof jepa.world.ActingWorld) {   // seed 003: the ViT step and the update cycle
+            AgentBench.run(cfg, threads, args.csv());
+            return;
+        }
         if (!args.csv()) Main.RESULTS.printf(Locale.ROOT, "bench: world %s, MeNet5 w=%d D=%d, %d GRU layer(s), backend %s, %d thread(s) for BLAS and loops (master %s; libnd4j OMP_NUM_THREADS=%s, OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s)%n",
                 cfg.world().kind(), cfg.method().width(), cfg.method().embedding(), cfg.method().gruLayers(), Backend.current().id(),
                 threads, master, System.getenv("OMP_NUM_THREADS"), System.getenv("OMP_WAIT_POLICY"), System.getenv("OPENBLAS_THREAD_TIMEOUT"));

@@ -1,5 +1,6 @@
 package jepa.rl;
 
+import jepa.accel.Backend;
 import jepa.settings.AgentConfig;
 import jepa.settings.CartPoleConfig;
 import jepa.settings.PpoConfig;
@@ -16,7 +17,8 @@ import java.util.Map;
  * value of the final observation), GAE, then the PPO update, in which a pixel encoder trains along (JEPA losses,
  * and PPO's gradient under ∇). A listener gets every finished episode — env_step counts the steps of all
  * environments up to and including the one that ended it, as CleanRL's global_step — and every update's
- * statistics and the encoder's terms. The run is a pure function of its configuration and seed.
+ * statistics and the encoder's terms. The run is a pure function of its configuration, seed and compute backend
+ * (the project's ViT runtime, or SameDiff graphs under compute.backend = stock).
  */
 public final class AgentRun {
 
@@ -43,7 +45,7 @@ public final class AgentRun {
         VectorEnv env = new VectorEnv(n, cartpole.maxEpisodeSteps(), seed);
         RolloutBuffer buffer = new RolloutBuffer(steps, n, env.observationSize());
         FeatureSource source = variant.pixels()
-                ? new JepaEncoder(variant, agent, cartpole, p.adamEps(), env, buffer, seed, DataType.FLOAT)
+                ? new JepaEncoder(variant, agent, cartpole, p.adamEps(), env, buffer, seed, Backend.current(), DataType.FLOAT)
                 : FeatureSource.states(buffer);
         Ppo ppo = new Ppo(p, source.size(), CartPole.ACTIONS, seed, variant.encoderGradient());
         long parameters = ppo.model().params().length + (source instanceof JepaEncoder j ? j.trainedParameters() : 0);

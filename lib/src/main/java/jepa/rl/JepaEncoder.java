@@ -1,6 +1,6 @@
 package jepa.rl;
 
-import jepa.nn.SameDiffParams;
+import jepa.accel.Backend;
 import jepa.nn.VisionTransformer;
 import jepa.optim.Adam;
 import jepa.optim.Ema;
@@ -8,19 +8,10 @@ import jepa.settings.AgentConfig;
 import jepa.settings.CartPoleConfig;
 import jepa.world.CartPole;
 import jepa.world.CartPoleRenderer;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Seed 003's pixel encoder and its JEPA training, as the variant's switches say. The x-encoder V(θ, x), a
@@ -30,11 +21,13 @@ import java.util.SplittableRandom;
  * loss as a constant) — gives s_y, and the predictor (two layers; the one-hot action, projected to the hidden width
  * by a linear layer, added after the first) gives s_pred from s_x.
  * <p>
- * The loss of a minibatch, differentiated in one SameDiff graph: L = L_JEPA·[J] + L_reg·[R] + Σ s_x⊙g with
+ * The loss of a minibatch: L = L_JEPA·[J] + L_reg·[R] + Σ s_x⊙g with
  * L_JEPA = mean over the batch of ‖s_pred − s_y‖², L_reg = −min(1, mean_i Var(s_x)_i) (batch variance, n − 1;
  * −min(1, v) written as relu(v − 1) − v), and g = ∂(L_actor + L_critic)/∂s_x from the Java heads under ∇ (zero
  * under ∇̂), so the encoder gets the gradient of the whole L. The encoder and predictor take Adam steps (PyTorch's
- * form, ε = ppo.adam-eps) after clipping their own gradient to agent.max-grad-norm.
+ * form, ε = ppo.adam-eps) after clipping their own gradient to agent.max-grad-norm. The networks run on the
+ * project's ViT runtime, or as SameDiff graphs when compute.backend = stock ({@link AgentNetworks}); both start from
+ * the same parameters.
  * <p>
  * The collapse indicator, the mean over features of the batch variance of s_x, is kept for every minibatch
  * ({@link #terms}: embedding_variance, and collapsed = 1 when it is below {@link #COLLAPSED}).
@@ -42,7 +35,6 @@ import java.util.SplittableRandom;
 public final class JepaEncoder implements FeatureSource {
     /** The paper's collapse level of the embedding variance. */
     public static final double COLLAPSED = 1e-7;
-    static final String PREDICTOR = "pred_";
 
     private final Variant variant;
     private final AgentConfig config;
@@ -50,26 +42,24 @@ public final class JepaEncoder implements FeatureSource {
     private final CartPoleRenderer renderer;
     private final RolloutBuffer buffer;
     private final FrameStacks frames;
-    private final DataType dt;
-    private final int envs, actions;
-    private final SameDiff online, target;
-    private final SameDiffParams onlineParams, targetParams;
+    private final int envs;
+    private final AgentNetworks nets;
     private final int encoderSize;
     private final double[] theta, thetaBar;
     private final Adam adam;
 
     private int lastStep;
     private int[] rows;
-    private INDArray x;
     private double[] s, grad;
     private final Map<String, double[]> sums = new LinkedHashMap<>();
 
     /**
      * The encoder for {@code variant} (a pixel one) over the environments of {@code env}, their rollout rows kept for
-     * {@code buffer}; parameters from {@code seed}; {@code dt} FLOAT for runs (DOUBLE for gradient checks).
+     * {@code buffer}; parameters from {@code seed}; on the runtime of {@code backend}; {@code dt} the SameDiff graphs'
+     * type (FLOAT for runs, DOUBLE for gradient checks; the project's runtime is float).
      */
     public JepaEncoder(Variant variant, AgentConfig config, CartPoleConfig cartpole, double adamEps, VectorEnv env, RolloutBuffer buffer,
-                       long seed, DataType dt) {
+                       long seed, Backend backend, DataType dt) {
         if (!variant.pixels()) throw new IllegalArgumentException("variant " + variant.id() + " has no pixel encoder");
         config.checkFrames(cartpole);
         this.variant = variant;
@@ -78,69 +68,21 @@ public final class JepaEncoder implements FeatureSource {
         this.vit = new VisionTransformer(config, cartpole.channels(), cartpole.frameHeight(), cartpole.frameWidth());
         this.buffer = buffer;
         this.envs = env.size();
-        this.actions = CartPole.ACTIONS;
         this.frames = new FrameStacks(envs, buffer.rows(), renderer.frameSize());
-        this.dt = dt;
-        this.online = SameDiff.create();
-        List<String> names = new ArrayList<>(vit.variables(""));
-        this.encoderSize = buildOnline(seed, names);
-        this.onlineParams = new SameDiffParams(online, names);
-        this.theta = onlineParams.read();
+        JepaPredictor predictor = new JepaPredictor(config.embedding(), config.predictorWidth(), CartPole.ACTIONS);
+        SameDiffNetworks graphs = new SameDiffNetworks(variant, vit, predictor, cartpole.channels(), cartpole.frameHeight(), cartpole.frameWidth(), seed, dt);
+        this.theta = graphs.initialOnline();
+        this.encoderSize = graphs.targetParams == null ? theta.length : graphs.targetParams.size();
+        this.nets = backend == Backend.STOCK ? graphs : new JavaNetworks(variant, config, predictor, cartpole.channels(), cartpole.frameHeight(), cartpole.frameWidth());
+        nets.setOnline(theta);
         this.adam = new Adam(theta.length, adamEps);
         if (variant.jepa()) {
-            target = SameDiff.create();
-            SDVariable y = target.placeHolder("x", dt, -1, inputChannels(), cartpole.frameHeight(), cartpole.frameWidth());
-            vit.build(target, y, "", seed, dt).rename("s");
-            targetParams = new SameDiffParams(target, vit.variables(""));
             thetaBar = java.util.Arrays.copyOf(theta, encoderSize);      // initialised equal to the x-encoder
-            targetParams.write(thetaBar);
+            nets.setTarget(thetaBar);
         } else {
-            target = null;
-            targetParams = null;
             thetaBar = null;
         }
         for (int e = 0; e < envs; e++) frames.start(e, renderer.render(env.state(e)));
-    }
-
-    private int inputChannels() { return VisionTransformer.FRAMES * renderer.channels(); }
-
-    /** Builds the online graph (x-encoder, predictor, loss); returns the encoder's parameter count, adds the predictor's names. */
-    private int buildOnline(long seed, List<String> names) {
-        int d = config.embedding(), h = config.predictorWidth();
-        SDVariable xIn = online.placeHolder("x", dt, -1, inputChannels(), renderer.height(), renderer.width());
-        SDVariable sx = vit.build(online, xIn, "", seed, dt).rename("s_x");
-        SDVariable g = online.placeHolder("g", dt, -1, d);
-        SDVariable loss = sx.mul(g).sum();
-        if (variant.jepa()) {
-            SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
-            SDVariable a = online.placeHolder("a", dt, -1, actions), sy = online.placeHolder("s_y", dt, -1, d);
-            SDVariable hidden = VisionTransformer.gelu(online, sx.mmul(online.var(PREDICTOR + "W1", linear(rng, d, d, h)))
-                    .add(online.var(PREDICTOR + "b1", linear(rng, d, h))));
-            hidden = hidden.add(a.mmul(online.var(PREDICTOR + "Wa", linear(rng, actions, actions, h))).add(online.var(PREDICTOR + "ba", linear(rng, actions, h))));
-            SDVariable pred = hidden.mmul(online.var(PREDICTOR + "W2", linear(rng, h, h, d))).add(online.var(PREDICTOR + "b2", linear(rng, h, d)));
-            SDVariable diff = pred.sub(sy);
-            loss = loss.add(diff.mul(diff).sum(1).mean().rename("jepa_loss"));
-            names.addAll(List.of(PREDICTOR + "W1", PREDICTOR + "b1", PREDICTOR + "Wa", PREDICTOR + "ba", PREDICTOR + "W2", PREDICTOR + "b2"));
-        }
-        if (variant.regularised()) {
-            SDVariable v = online.variance(sx, true, 0).mean();
-            loss = loss.add(online.nn().relu(v.sub(1.0), 0).sub(v));              // −min(1, v)
-        }
-        loss.rename("loss");
-        online.setLossVariables("loss");
-        int size = 0;
-        for (String n : vit.variables("")) size += Math.toIntExact(online.getVariable(n).getArr().length());
-        return size;
-    }
-
-    /** PyTorch's nn.Linear initialisation for a layer with fanIn inputs: U(−1/√fanIn, 1/√fanIn). */
-    private INDArray linear(SplittableRandom rng, int fanIn, long... shape) {
-        long n = 1;
-        for (long v : shape) n *= v;
-        double[] w = new double[Math.toIntExact(n)];
-        double bound = 1 / Math.sqrt(fanIn);
-        for (int i = 0; i < w.length; i++) w[i] = rng.nextDouble(-bound, bound);
-        return Nd4j.create(w, shape, DataType.DOUBLE).castTo(dt);
     }
 
     public Variant variant() { return variant; }
@@ -164,9 +106,9 @@ public final class JepaEncoder implements FeatureSource {
     @Override
     public double[] current(VectorEnv env) {
         int n = env.size(), in = vit.inputSize();
-        float[] in0 = new float[n * in];
-        for (int e = 0; e < n; e++) frames.current(e, in0, e * in);
-        return encode(in0, n);
+        float[] x = new float[n * in];
+        for (int e = 0; e < n; e++) frames.current(e, x, e * in);
+        return nets.encode(x, n);
     }
 
     @Override public void record(int t, VectorEnv env) { frames.record(t); }
@@ -192,17 +134,16 @@ public final class JepaEncoder implements FeatureSource {
     public double[] last(int e, VectorEnv.Step step) {
         float[] in = new float[vit.inputSize()];
         frames.y(lastStep * envs + e, in, 0);
-        return encode(in, 1);
+        return nets.encode(in, 1);
     }
 
     @Override
     public double[] features(int[] rows) {
         int in = vit.inputSize();
-        float[] v = new float[rows.length * in];
-        for (int r = 0; r < rows.length; r++) frames.x(rows[r], v, r * in);
+        float[] x = new float[rows.length * in];
+        for (int r = 0; r < rows.length; r++) frames.x(rows[r], x, r * in);
         this.rows = rows.clone();
-        this.x = input(v, rows.length);
-        this.s = online.output(Map.of("x", x), "s_x").get("s_x").dup('c').data().asDouble();
+        this.s = nets.features(x, rows.length);
         add("embedding_variance", embeddingVariance(s, rows.length, size()));
         return s.clone();
     }
@@ -211,29 +152,28 @@ public final class JepaEncoder implements FeatureSource {
 
     @Override
     public void backward(double[] dLds) {
-        List<String> outputs = variant.jepa() ? List.of("jepa_loss") : List.of();
-        OutAndGrad og = online.calculateGradientsAndOutputs(placeholders(dLds), outputs, onlineParams.names());
-        grad = onlineParams.flatten(og.getGradients());
-        if (variant.jepa()) add("jepa_loss", og.getOutputs().get("jepa_loss").getDouble(0));
+        AgentNetworks.Gradient g = nets.gradient(dLds == null ? new double[rows.length * size()] : dLds, actions(), variant.jepa() ? yInputs() : null);
+        grad = g.theta();
+        if (variant.jepa()) add("jepa_loss", g.jepaLoss());
     }
 
-    /** The online graph's inputs for the last {@link #features} rows: frames, g = dLds (zeros when null), and with J the actions and s_y. */
-    Map<String, INDArray> placeholders(double[] dLds) {
-        int n = rows.length, d = size();
-        Map<String, INDArray> ph = new HashMap<>();
-        ph.put("x", x);
-        ph.put("g", dLds == null ? Nd4j.zeros(dt, n, d) : Nd4j.create(dLds, new long[]{n, d}, DataType.DOUBLE).castTo(dt));
-        if (variant.jepa()) {
-            double[] oneHot = new double[n * actions];
-            for (int r = 0; r < n; r++) oneHot[r * actions + buffer.action(rows[r])] = 1;
-            ph.put("a", Nd4j.create(oneHot, new long[]{n, actions}, DataType.DOUBLE).castTo(dt));
-            int in = vit.inputSize();
-            float[] y = new float[n * in];
-            for (int r = 0; r < n; r++) frames.y(rows[r], y, r * in);
-            ph.put("s_y", target.output(Map.of("x", input(y, n)), "s").get("s"));       // a constant of the loss: no gradient reaches θ̄
-        }
-        return ph;
+    /** The actions taken on the rows of the last {@link #features}. */
+    int[] actions() {
+        int[] a = new int[rows.length];
+        for (int r = 0; r < rows.length; r++) a[r] = buffer.action(rows[r]);
+        return a;
     }
+
+    /** The y-encoder's inputs of the rows of the last {@link #features}. */
+    float[] yInputs() {
+        int in = vit.inputSize();
+        float[] y = new float[rows.length * in];
+        for (int r = 0; r < rows.length; r++) frames.y(rows[r], y, r * in);
+        return y;
+    }
+
+    /** The gradient of the last {@link #backward} (tests). */
+    double[] lastGradient() { return grad.clone(); }
 
     @Override
     public void step(double lr) {
@@ -242,10 +182,10 @@ public final class JepaEncoder implements FeatureSource {
         double norm = Math.sqrt(sq);
         add("encoder_grad_norm", norm);
         adam.step(theta, grad, Ppo.clipScale(norm, config.maxGradNorm()), lr);
-        onlineParams.write(theta);
+        nets.setOnline(theta);
         if (variant.jepa()) {
             Ema.update(thetaBar, java.util.Arrays.copyOf(theta, encoderSize), config.ema());
-            targetParams.write(thetaBar);
+            nets.setTarget(thetaBar);
         }
     }
 
@@ -277,17 +217,6 @@ public final class JepaEncoder implements FeatureSource {
         return total / d;
     }
 
-    private double[] encode(float[] in, int n) {
-        return online.output(Map.of("x", input(in, n)), "s_x").get("s_x").dup('c').data().asDouble();
-    }
-
-    private INDArray input(float[] v, int n) {
-        INDArray a = Nd4j.create(v, new long[]{n, inputChannels(), renderer.height(), renderer.width()}, 'c');
-        return dt == DataType.FLOAT ? a : a.castTo(dt);
-    }
-
-    /** The online graph (tests: gradient checks). */
-    SameDiff online() { return online; }
-
-    SameDiff target() { return target; }
+    /** The runtime the networks run on (tests). */
+    AgentNetworks networks() { return nets; }
 }

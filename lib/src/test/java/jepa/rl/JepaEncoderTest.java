@@ -1,5 +1,6 @@
 package jepa.rl;
 
+import jepa.accel.Backend;
 import jepa.config.JepaConfig;
 import jepa.nn.SameDiffParams;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The pixel encoder's JEPA training: the y-encoder starts equal and then moves by the EMA exactly (so no gradient
  * reaches it); under ∇̂ the actor and critic losses do not change the encoder; the graph's loss is the paper's sum
- * and its gradient that of the whole loss; the collapse indicator.
+ * and its gradient that of the whole loss (central differences); the project's runtime computes the same gradient as
+ * the graph; the collapse indicator.
  */
 class JepaEncoderTest {
     static final List<String> SMALL = List.of("world.kind=cartpole", "method.name=jepa+rl", "cartpole.frame-width=16", "cartpole.frame-height=16",
@@ -30,12 +32,14 @@ class JepaEncoderTest {
     record Setup(JepaEncoder encoder, Ppo ppo, RolloutBuffer buffer) {}
 
     /** An encoder and PPO after one rollout of the small config. */
-    static Setup rollout(Variant v, DataType dt) {
+    static Setup rollout(Variant v, DataType dt) { return rollout(v, Backend.STOCK, dt); }
+
+    static Setup rollout(Variant v, Backend backend, DataType dt) {
         JepaConfig c = JepaConfig.load(null, SMALL);
         int n = c.ppo().numEnvs();
         VectorEnv env = new VectorEnv(n, 500, 1);
         RolloutBuffer buf = new RolloutBuffer(c.ppo().numSteps(), n, env.observationSize());
-        JepaEncoder enc = new JepaEncoder(v, c.agent(), c.cartpole(), c.ppo().adamEps(), env, buf, 3, dt);
+        JepaEncoder enc = new JepaEncoder(v, c.agent(), c.cartpole(), c.ppo().adamEps(), env, buf, 3, backend, dt);
         Ppo ppo = new Ppo(c.ppo(), enc.size(), 2, 1, v.encoderGradient());
         for (int t = 0; t < c.ppo().numSteps(); t++) {
             Ppo.Act a = ppo.act(enc.current(env), n);
@@ -51,34 +55,41 @@ class JepaEncoderTest {
 
     private static double[] graphParams(SameDiff sd, JepaEncoder enc) { return new SameDiffParams(sd, enc.vit().variables("")).read(); }
 
+    private static SameDiffNetworks graphs(JepaEncoder enc) { return (SameDiffNetworks) enc.networks(); }
+
     @Test
     void yEncoderStartsEqualThenMovesByTheEmaOnly() {
         JepaEncoder enc = rollout(Variant.JEPA_RL, DataType.DOUBLE).encoder();
         int k = enc.encoderSize();
-        double[] online0 = enc.onlineParameters(), target0 = graphParams(enc.target(), enc);
+        double[] online0 = enc.onlineParameters(), target0 = graphParams(graphs(enc).target, enc);
         assertArrayEquals(java.util.Arrays.copyOf(online0, k), target0, "initialised equal");
         SplittableRandom rng = new SplittableRandom(5);
         for (int step = 0; step < 3; step++) {
-            double[] before = graphParams(enc.target(), enc);
+            double[] before = graphParams(graphs(enc).target, enc);
             enc.features(new int[]{0, 3, 5, 6, 9, 12, 15});
             double[] g = new double[7 * enc.size()];
             for (int i = 0; i < g.length; i++) g[i] = rng.nextGaussian();
             enc.backward(g);
             enc.step(1e-2);
-            double[] online = enc.onlineParameters(), after = graphParams(enc.target(), enc);
+            double[] online = enc.onlineParameters(), after = graphParams(graphs(enc).target, enc);
             for (int i = 0; i < k; i++) assertEquals(0.99 * before[i] + (1 - 0.99) * online[i], after[i], 0.0, "θ̄[" + i + "]: exactly the EMA");
             assertArrayEquals(after, enc.targetParameters());
         }
         double[] online = enc.onlineParameters();
         assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOf(online0, k), java.util.Arrays.copyOf(online, k)), "the x-encoder trained");
-        assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOf(online, k), graphParams(enc.target(), enc)), "θ̄ lags θ");
+        assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOf(online, k), graphParams(graphs(enc).target, enc)), "θ̄ lags θ");
     }
 
     /** Two agents on the same rollout whose heads differ: under ∇̂ their encoders take identical steps, under ∇ they do not. */
     @Test
     void stopGradientKeepsTheRlLossesOutOfTheEncoder() {
-        for (Variant v : List.of(Variant.JEPA_ONLY, Variant.JEPA_RL)) {
-            Setup a = rollout(v, DataType.DOUBLE), b = rollout(v, DataType.DOUBLE);
+        for (Backend backend : List.of(Backend.JAVA, Backend.STOCK))
+            for (Variant v : List.of(Variant.JEPA_ONLY, Variant.JEPA_RL)) stopGradient(v, backend);
+    }
+
+    private static void stopGradient(Variant v, Backend backend) {
+        {
+            Setup a = rollout(v, backend, DataType.DOUBLE), b = rollout(v, backend, DataType.DOUBLE);
             assertArrayEquals(a.encoder().onlineParameters(), b.encoder().onlineParameters());
             double[] heads = b.ppo().model().params();
             SplittableRandom rng = new SplittableRandom(9);
@@ -86,8 +97,8 @@ class JepaEncoderTest {
             a.ppo().update(a.buffer(), a.encoder(), 1);
             b.ppo().update(b.buffer(), b.encoder(), 1);
             boolean same = java.util.Arrays.equals(a.encoder().onlineParameters(), b.encoder().onlineParameters());
-            assertEquals(!v.encoderGradient(), same, v.id() + ": encoder independent of the heads iff ∇̂");
-            assertFalse(java.util.Arrays.equals(a.encoder().onlineParameters(), rollout(v, DataType.DOUBLE).encoder().onlineParameters()),
+            assertEquals(!v.encoderGradient(), same, v.id() + " on " + backend.id() + ": encoder independent of the heads iff ∇̂");
+            assertFalse(java.util.Arrays.equals(a.encoder().onlineParameters(), rollout(v, backend, DataType.DOUBLE).encoder().onlineParameters()),
                     v.id() + ": the encoder trains (JEPA)");
         }
     }
@@ -101,8 +112,8 @@ class JepaEncoderTest {
         SplittableRandom rng = new SplittableRandom(6);
         double[] g = new double[rows.length * enc.size()];
         for (int i = 0; i < g.length; i++) g[i] = rng.nextGaussian();
-        Map<String, INDArray> ph = enc.placeholders(g);
-        SameDiff sd = enc.online();
+        Map<String, INDArray> ph = graphs(enc).placeholders(g, enc.actions(), enc.yInputs());
+        SameDiff sd = graphs(enc).online;
         Map<String, INDArray> out = sd.output(ph, "loss", "jepa_loss", "s_x");
         double v = JepaEncoder.embeddingVariance(s, rows.length, enc.size()), sg = 0;
         for (int i = 0; i < g.length; i++) sg += s[i] * g[i];
@@ -130,6 +141,27 @@ class JepaEncoderTest {
             }
         }
         System.out.println("whole JEPA loss: " + checked + " gradients checked");
+    }
+
+    /** One minibatch's gradient of the whole loss (J, R and g) on the project's runtime and on the double graph. */
+    @Test
+    void javaRuntimeComputesTheGraphsGradient() {
+        for (Variant v : List.of(Variant.JEPA_ONLY_REG, Variant.JEPA_RL, Variant.BASELINE)) {
+            JepaEncoder java = rollout(v, Backend.JAVA, DataType.FLOAT).encoder(), graph = rollout(v, Backend.STOCK, DataType.DOUBLE).encoder();
+            int[] rows = {0, 2, 3, 6, 9, 10, 12, 15};
+            double[] sj = java.features(rows), sg = graph.features(rows);
+            for (int i = 0; i < sj.length; i++) assertEquals(sg[i], sj[i], 1e-4, "s_x[" + i + "]");
+            SplittableRandom rng = new SplittableRandom(8);
+            double[] g = new double[rows.length * java.size()];
+            for (int i = 0; i < g.length; i++) g[i] = 0.1 * rng.nextGaussian();
+            java.backward(g);
+            graph.backward(g);
+            double[] a = java.lastGradient(), b = graph.lastGradient();
+            double scale = 0;
+            for (double x : b) scale = Math.max(scale, Math.abs(x));
+            for (int i = 0; i < a.length; i++) assertEquals(b[i], a[i], 2e-4 * scale, v.id() + ": gradient[" + i + "] (of " + a.length + ")");
+            if (v.jepa()) assertEquals(graph.terms().get("jepa_loss"), java.terms().get("jepa_loss"), 1e-4);
+        }
     }
 
     @Test
