@@ -123,7 +123,7 @@ final class AgentBench {
         JepaConfig short_ = cfg.with(List.of("ppo.total-steps=" + (long) updates * cfg.ppo().batchSize()));
         double[] times = new double[cfg.bench().steps()];
         long[] last = {System.nanoTime()};
-        AgentRun.run(variant, short_.cartpole(), short_.ppo(), short_.agent(), cfg.train().seed(), new AgentRun.Listener() {
+        AgentRun.run(variant, short_.cartpole(), short_.ppo(), short_.agent(), cfg.train().seed(), cfg.dataset().seed(), new AgentRun.Listener() {
             @Override
             public void update(int u, long envStep, Ppo.UpdateStats s, Map<String, Double> terms, double mean) {
                 long now = System.nanoTime();

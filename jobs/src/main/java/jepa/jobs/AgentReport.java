@@ -150,8 +150,9 @@ final class AgentReport {
 
     /** Two panels: running return (mean, ± std dashed) and embedding variance (log), one colour per variant. */
     static byte[] fig3(List<Row> curve, List<Row> variance, long bin) {
-        XYChart ret = chart("CartPole from pixels: running average of the episodic return (last " + WINDOW + " episodes)", "environment steps",
-                "episodic return");
+        XYChart ret = chart("CartPole: running average of the episodic return (last " + WINDOW + " episodes), mean ± std over runs",
+                "environment steps", "episodic return");
+        ret.getStyler().setYAxisMin(0.0);
         Map<String, List<double[]>> byVariant = new LinkedHashMap<>();
         for (Row r : curve)
             byVariant.computeIfAbsent(r.getAs("variant"), k -> new ArrayList<>())
@@ -211,6 +212,7 @@ final class AgentReport {
     private static XYChart chart(String title, String x, String y) {
         XYChart c = new XYChartBuilder().width(720).height(480).title(title).xAxisTitle(x).yAxisTitle(y).build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW).setChartBackgroundColor(Color.WHITE).setMarkerSize(0);
+        c.getStyler().setXAxisDecimalPattern("#,###").setXAxisMin(0.0);
         return c;
     }
 

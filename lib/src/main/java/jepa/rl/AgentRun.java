@@ -40,12 +40,14 @@ public final class AgentRun {
 
     private AgentRun() {}
 
-    public static Summary run(Variant variant, CartPoleConfig cartpole, PpoConfig p, AgentConfig agent, long seed, Listener listener) {
+    /** A run of {@code variant}; datasetSeed: the random-policy dataset's (the pixel input's standardisation). */
+    public static Summary run(Variant variant, CartPoleConfig cartpole, PpoConfig p, AgentConfig agent, long seed, long datasetSeed, Listener listener) {
         int n = p.numEnvs(), steps = p.numSteps();
         VectorEnv env = new VectorEnv(n, cartpole.maxEpisodeSteps(), seed);
         RolloutBuffer buffer = new RolloutBuffer(steps, n, env.observationSize());
         FeatureSource source = variant.pixels()
-                ? new JepaEncoder(variant, agent, cartpole, p.adamEps(), env, buffer, seed, Backend.current(), DataType.FLOAT)
+                ? new JepaEncoder(variant, agent, cartpole, FrameNormalization.of(agent.input(), cartpole, datasetSeed), p.adamEps(), env, buffer, seed,
+                        Backend.current(), DataType.FLOAT)
                 : FeatureSource.states(buffer);
         Ppo ppo = new Ppo(p, source.size(), CartPole.ACTIONS, seed, variant.encoderGradient());
         long parameters = ppo.model().params().length + (source instanceof JepaEncoder j ? j.trainedParameters() : 0);

@@ -7,18 +7,20 @@ import jepa.nn.VisionTransformer;
  * f_{t−2}, f_{t−1}, f_t; an episode's first frame fills all three (the usual frame-stack reset, so x always holds
  * frames of one episode). Per rollout row, the stack it acted on and the frame after its action, f_{t+1} (for an
  * episode that ended there, its final frame): its y is f_{t−1}, f_t, f_{t+1}. Frames are uint8; inputs are
- * floats in [0, 1], [FRAMES·channels, height, width] per sample.
+ * floats ({@link FrameNormalization}), [FRAMES·channels, height, width] per sample.
  */
 public final class FrameStacks {
     private static final int K = VisionTransformer.FRAMES;
 
     private final int envs, frameSize;
+    private final FrameNormalization normalization;
     private final byte[][] stacks;       // [env][K·frameSize], oldest first
     private final byte[] rowStacks;      // [row][K·frameSize]
     private final byte[] rowNext;        // [row][frameSize]
 
-    public FrameStacks(int envs, int rows, int frameSize) {
+    public FrameStacks(int envs, int rows, int frameSize, FrameNormalization normalization) {
         this.envs = envs;
+        this.normalization = normalization;
         this.frameSize = frameSize;
         this.stacks = new byte[envs][K * frameSize];
         this.rowStacks = new byte[Math.multiplyExact(rows, K * frameSize)];
@@ -59,7 +61,7 @@ public final class FrameStacks {
         toFloat(rowNext, row * frameSize, dst, offset + (K - 1) * frameSize, frameSize);
     }
 
-    private static void toFloat(byte[] src, int from, float[] dst, int offset, int n) {
-        for (int i = 0; i < n; i++) dst[offset + i] = (src[from + i] & 0xFF) / 255f;
+    private void toFloat(byte[] src, int from, float[] dst, int offset, int n) {
+        normalization.apply(src, from, dst, offset, n, frameSize);
     }
 }

@@ -55,11 +55,11 @@ public final class JepaEncoder implements FeatureSource {
 
     /**
      * The encoder for {@code variant} (a pixel one) over the environments of {@code env}, their rollout rows kept for
-     * {@code buffer}; parameters from {@code seed}; on the runtime of {@code backend}; {@code dt} the SameDiff graphs'
+     * {@code buffer}, frames as {@code normalization} makes them floats; parameters from {@code seed}; on the runtime of {@code backend}; {@code dt} the SameDiff graphs'
      * type (FLOAT for runs, DOUBLE for gradient checks; the project's runtime is float).
      */
-    public JepaEncoder(Variant variant, AgentConfig config, CartPoleConfig cartpole, double adamEps, VectorEnv env, RolloutBuffer buffer,
-                       long seed, Backend backend, DataType dt) {
+    public JepaEncoder(Variant variant, AgentConfig config, CartPoleConfig cartpole, FrameNormalization normalization, double adamEps, VectorEnv env,
+                       RolloutBuffer buffer, long seed, Backend backend, DataType dt) {
         if (!variant.pixels()) throw new IllegalArgumentException("variant " + variant.id() + " has no pixel encoder");
         config.checkFrames(cartpole);
         this.variant = variant;
@@ -68,7 +68,7 @@ public final class JepaEncoder implements FeatureSource {
         this.vit = new VisionTransformer(config, cartpole.channels(), cartpole.frameHeight(), cartpole.frameWidth());
         this.buffer = buffer;
         this.envs = env.size();
-        this.frames = new FrameStacks(envs, buffer.rows(), renderer.frameSize());
+        this.frames = new FrameStacks(envs, buffer.rows(), renderer.frameSize(), normalization);
         JepaPredictor predictor = new JepaPredictor(config.embedding(), config.predictorWidth(), CartPole.ACTIONS);
         SameDiffNetworks graphs = new SameDiffNetworks(variant, vit, predictor, cartpole.channels(), cartpole.frameHeight(), cartpole.frameWidth(), seed, dt);
         this.theta = graphs.initialOnline();

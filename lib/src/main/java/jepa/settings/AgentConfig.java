@@ -7,6 +7,8 @@ import com.typesafe.config.Config;
  * a learnable CLS token whose output is s_x; the y-encoder, its EMA copy over the next three frames; the predictor,
  * a two-layer MLP with the action added after its first layer. PPO's heads sit on s_x.
  *
+ * @param input       how frame bytes become input floats: raw (v/255) or standardised (per pixel, with the random-policy
+ *                    dataset's mean and std; jepa.rl.FrameNormalization)
  * @param embedding   d_emb: the width of every token and of s_x
  * @param patchSize   side of the square patches (frame width and height must be multiples)
  * @param depth       transformer blocks
@@ -17,10 +19,11 @@ import com.typesafe.config.Config;
  * @param maxGradNorm L2 norm clip of the encoder's and predictor's gradient, taken apart from the heads' (PPO's
  *                    max-grad-norm) so that the ∇̂ switch leaves the encoder's step independent of the RL losses
  */
-public record AgentConfig(int embedding, int patchSize, int depth, int heads, int mlpWidth, int predictorWidth, double ema,
+public record AgentConfig(String input, int embedding, int patchSize, int depth, int heads, int mlpWidth, int predictorWidth, double ema,
                           double maxGradNorm) implements java.io.Serializable {
 
     public AgentConfig {
+        Check.oneOf("agent.input", input, "raw", "standardised");
         Check.positive("agent.embedding", embedding);
         Check.positive("agent.patch-size", patchSize);
         Check.positive("agent.depth", depth);
@@ -40,7 +43,7 @@ public record AgentConfig(int embedding, int patchSize, int depth, int heads, in
     }
 
     public static AgentConfig from(Config c) {
-        return new AgentConfig(Check.integer(c, "agent.embedding"), Check.integer(c, "agent.patch-size"), Check.integer(c, "agent.depth"),
+        return new AgentConfig(Check.string(c, "agent.input"), Check.integer(c, "agent.embedding"), Check.integer(c, "agent.patch-size"), Check.integer(c, "agent.depth"),
                 Check.integer(c, "agent.heads"), Check.integer(c, "agent.mlp-width"), Check.integer(c, "agent.predictor-width"),
                 Check.number(c, "agent.ema"), Check.number(c, "agent.max-grad-norm"));
     }

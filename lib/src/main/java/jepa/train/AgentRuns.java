@@ -44,7 +44,7 @@ public final class AgentRuns {
         CsvLog curves = new CsvLog(dir.resolve(CURVES), "step,term,value");
         long seed = cfg.train().seed();
         int logEvery = Math.max(1, cfg.train().logEvery());
-        AgentRun.Summary s = AgentRun.run(agent.variant(), cfg.cartpole(), cfg.ppo(), cfg.agent(), seed, new AgentRun.Listener() {
+        AgentRun.Summary s = AgentRun.run(agent.variant(), cfg.cartpole(), cfg.ppo(), cfg.agent(), seed, cfg.dataset().seed(), new AgentRun.Listener() {
             @Override
             public void episode(long envStep, VectorEnv.Episode e) {
                 returns.append(envStep, e.episode(), e.env(), e.episodeReturn(), e.length(), e.truncated());

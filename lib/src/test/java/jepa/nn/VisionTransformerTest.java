@@ -140,7 +140,7 @@ class VisionTransformerTest {
     }
 
     private static VisionTransformer tiny() {
-        return new VisionTransformer(new AgentConfig(8, 4, 2, 2, 12, 8, 0.99, 0.5), 1, 8, 8);
+        return new VisionTransformer(new AgentConfig("raw", 8, 4, 2, 2, 12, 8, 0.99, 0.5), 1, 8, 8);
     }
 
     @Test

@@ -15,7 +15,7 @@ class AgentRunTest {
 
     private static List<String> episodes(JepaConfig c, long seed, AgentRun.Summary[] summary) {
         List<String> rows = new ArrayList<>();
-        summary[0] = AgentRun.run(Variant.STATE, c.cartpole(), c.ppo(), c.agent(), seed, new AgentRun.Listener() {
+        summary[0] = AgentRun.run(Variant.STATE, c.cartpole(), c.ppo(), c.agent(), seed, 1, new AgentRun.Listener() {
             @Override
             public void episode(long envStep, VectorEnv.Episode e) { rows.add(envStep + "," + e.env() + "," + e.episodeReturn()); }
         });

@@ -39,7 +39,7 @@ class JepaEncoderTest {
         int n = c.ppo().numEnvs();
         VectorEnv env = new VectorEnv(n, 500, 1);
         RolloutBuffer buf = new RolloutBuffer(c.ppo().numSteps(), n, env.observationSize());
-        JepaEncoder enc = new JepaEncoder(v, c.agent(), c.cartpole(), c.ppo().adamEps(), env, buf, 3, backend, dt);
+        JepaEncoder enc = new JepaEncoder(v, c.agent(), c.cartpole(), FrameNormalization.of(c.agent().input(), c.cartpole(), 1), c.ppo().adamEps(), env, buf, 3, backend, dt);
         Ppo ppo = new Ppo(c.ppo(), enc.size(), 2, 1, v.encoderGradient());
         for (int t = 0; t < c.ppo().numSteps(); t++) {
             Ppo.Act a = ppo.act(enc.current(env), n);

@@ -71,4 +71,16 @@ class PpoConfigTest {
         assertTrue(error("method.name=jepa+rl").contains("cannot run"), "an agent needs an acting world");
         JepaConfig.load(null, List.of("world.kind=cartpole", "method.name=jepa-only+reg"));
     }
+
+    @Test
+    void shippedSeed003ConfigsLoad() {
+        java.nio.file.Path root = java.nio.file.Path.of("..").toAbsolutePath().normalize();
+        JepaConfig quick = JepaConfig.load(root.resolve("conf/cartpole.conf"), List.of());
+        JepaConfig paper = JepaConfig.load(root.resolve("conf/sweeps/cartpole-paper.conf"), List.of());
+        assertEquals("cartpole", quick.world().kind());
+        assertEquals(5, jepa.config.SweepGrid.expand(quick).size(), "state and the four configurations, one seed");
+        assertEquals(25, jepa.config.SweepGrid.expand(paper).size(), "5 runs each");
+        assertEquals(100_000, paper.ppo().totalSteps());
+        assertTrue(quick.ppo().totalSteps() < paper.ppo().totalSteps());
+    }
 }

@@ -58,12 +58,12 @@ class VitRuntimeTest {
     }
 
     @Test
-    void greyTwoBlocks() { compare(new AgentConfig(8, 8, 2, 2, 12, 8, 0.99, 0.5), 1, 16, 3); }
+    void greyTwoBlocks() { compare(new AgentConfig("raw", 8, 8, 2, 2, 12, 8, 0.99, 0.5), 1, 16, 3); }
 
     @Test
     void rgbOneBlockAndThree() {
-        compare(new AgentConfig(8, 4, 1, 2, 16, 8, 0.99, 0.5), 3, 8, 2);
-        compare(new AgentConfig(12, 8, 3, 3, 12, 8, 0.99, 0.5), 1, 16, 4);
+        compare(new AgentConfig("raw", 8, 4, 1, 2, 16, 8, 0.99, 0.5), 3, 8, 2);
+        compare(new AgentConfig("raw", 12, 8, 3, 3, 12, 8, 0.99, 0.5), 1, 16, 4);
     }
 
     @Test
