@@ -150,8 +150,8 @@ final class AgentReport {
 
     /** Two panels: running return (mean, ± std dashed) and embedding variance (log), one colour per variant. */
     static byte[] fig3(List<Row> curve, List<Row> variance, long bin) {
-        XYChart ret = chart("CartPole: running average of the episodic return (last " + WINDOW + " episodes), mean ± std over runs",
-                "environment steps", "episodic return");
+        XYChart ret = chart("CartPole: running return (last " + WINDOW + " episodes), mean ± std over runs", "environment steps",
+                "episodic return");
         ret.getStyler().setYAxisMin(0.0);
         Map<String, List<double[]>> byVariant = new LinkedHashMap<>();
         for (Row r : curve)
