@@ -186,7 +186,7 @@ public final class Generate {
 
     /** The part of the config that determines the bytes: world, noise, dataset seed and sizes, generator version. */
     static String generatorSnapshot(JepaConfig cfg) {
-        return "version=" + GENERATOR_VERSION + " world=" + cfg.world() + " noise=" + cfg.noise()
+        return "version=" + GENERATOR_VERSION + " world=" + cfg.world() + " noise=" + cfg.noise() + " source=" + cfg.noise().resolvedSource()
                 + " seed=" + cfg.dataset().seed() + " sizes=" + cfg.dataset().train() + "/" + cfg.dataset().probeTrain()
                 + "/" + cfg.dataset().test() + " norm=" + cfg.dataset().normBatch() + "x" + cfg.dataset().normBatches();
     }

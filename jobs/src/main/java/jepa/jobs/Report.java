@@ -116,6 +116,8 @@ public final class Report {
         Map<String, byte[]> out = new LinkedHashMap<>();
         out.put("table1.csv", utf8(table1.csv()));
         out.put("table1.md", utf8(ReportText.table1(table1.rows())));
+        byte[] vsPaper = ReportPlots.table1VsPaper(table1.rows());
+        if (vsPaper != null) out.put("table1.png", vsPaper);
         out.put("fig3.csv", utf8(fig3.csv()));
         if (!fig3.rows().isEmpty()) out.put("fig3.png", ReportPlots.fig3(fig3.rows()));
         out.put("per_step.csv", utf8(perStepCsv.csv()));
@@ -138,6 +140,7 @@ public final class Report {
 
     /** The report's temporary views: chosen rollout rows, eligible runs, the selection per cell, per-run RMSEs. */
     static void createViews(SparkSession spark) {
+        PaperValues.register(spark);
         String cell = "method, world, noise_kind, noise_temporal, alpha";
         spark.sql("SELECT run_id, probe, step, dot, mse FROM (SELECT run_id, probe, step, dot, mse, dense_rank() OVER "
                 + "(PARTITION BY run_id, probe ORDER BY CASE solver WHEN 'joint' THEN 0 WHEN 'exact' THEN 1 ELSE 2 END, solver) AS pick "
@@ -179,12 +182,15 @@ public final class Report {
         return "avg(" + expr + ") AS " + name + "_mean, stddev_samp(" + expr + ") AS " + name + "_std";
     }
 
+    /** Table 1 per method and noise cell; the paper's values (its Table 1: the 3-dot world without noise) beside α = 0. */
     static String table1Sql() {
-        return "SELECT method, noise_kind, noise_temporal, alpha, count(DISTINCT seed) AS n_seeds, count(*) AS n_runs, "
-                + "first(selection) AS selection, " + meanStd("average", "average") + ", " + meanStd("dot0", "action") + ", "
-                + meanStd("dot1", "random") + ", " + meanStd("dot2", "stationary")
-                + " FROM report_run_rmse WHERE world = 'three-dots' GROUP BY method, noise_kind, noise_temporal, alpha "
-                + "ORDER BY noise_temporal, noise_kind, alpha, " + methodOrder("method") + ", method";
+        return "SELECT t.*, p.average AS paper_average, p.action AS paper_action, p.random AS paper_random, "
+                + "p.stationary AS paper_stationary FROM (SELECT method, noise_kind, noise_temporal, alpha, count(DISTINCT seed) AS n_seeds, "
+                + "count(*) AS n_runs, first(selection) AS selection, " + meanStd("average", "average") + ", " + meanStd("dot0", "action")
+                + ", " + meanStd("dot1", "random") + ", " + meanStd("dot2", "stationary")
+                + " FROM report_run_rmse WHERE world = 'three-dots' GROUP BY method, noise_kind, noise_temporal, alpha) t "
+                + "LEFT JOIN " + PaperValues.TABLE1 + " p ON p.method = t.method AND t.alpha = 0 "
+                + "ORDER BY t.noise_temporal, t.noise_kind, t.alpha, " + methodOrder("t.method") + ", t.method";
     }
 
     static String fig3Sql() {

@@ -41,6 +41,8 @@ final class ReportText {
         StringBuilder b = new StringBuilder(header).append('\n');
         b.append("## Table 1: 3-dot world (rollout RMSE, mean ± std over seeds)\n\n");
         b.append(table1.isEmpty() ? "No finished 3-dot world runs with metrics.\n" : table1(table1)).append('\n');
+        if (table1.stream().anyMatch(r -> r.getAs("paper_average") != null))
+            b.append("The paper's Table 1 (3-dot world, no noise) beside ours, and ours minus the paper's: ![Table 1 vs the paper](table1.png)\n\n");
 
         b.append("## Fig. 3 / Fig. 5: RMSE vs α, single dot (mean ± std over seeds)\n\n");
         if (fig3.isEmpty()) b.append("No finished single-dot runs with metrics.\n\n");
@@ -62,15 +64,27 @@ final class ReportText {
         return b.toString();
     }
 
+    /** Table 1: ours (mean ± std over seeds), and where the paper has the cell (no noise), its value and our difference. */
     static String table1(List<Row> rows) {
         StringBuilder b = new StringBuilder("| method | noise | α | seeds | Average | Action | Random | Stationary | selection |\n")
                 .append("|---|---|---|---|---|---|---|---|---|\n");
-        for (Row r : rows)
+        for (Row r : rows) {
             b.append("| ").append(r.<String>getAs("method")).append(" | ").append(noise(r)).append(" | ").append(r.<Object>getAs("alpha"))
-                    .append(" | ").append(r.<Long>getAs("n_seeds")).append(" | ").append(meanStd(r, "average")).append(" | ")
-                    .append(meanStd(r, "action")).append(" | ").append(meanStd(r, "random")).append(" | ").append(meanStd(r, "stationary"))
-                    .append(" | ").append(r.<String>getAs("selection")).append(" |\n");
+                    .append(" | ").append(r.<Long>getAs("n_seeds"));
+            for (String c : TABLE1_COLUMNS) b.append(" | ").append(withPaper(r, c));
+            b.append(" | ").append(r.<String>getAs("selection")).append(" |\n");
+        }
         return b.toString();
+    }
+
+    static final List<String> TABLE1_COLUMNS = List.of("average", "action", "random", "stationary");
+
+    /** "ours ± std (paper p, Δ +d)", or ours alone where the paper has no such cell. */
+    static String withPaper(Row r, String column) {
+        String ours = meanStd(r, column);
+        Double paper = r.getAs("paper_" + column), mean = r.getAs(column + "_mean");
+        if (paper == null) return ours;
+        return ours + " (paper " + fmt(paper) + (mean == null ? "" : String.format(Locale.ROOT, ", Δ %+.3f", mean - paper)) + ")";
     }
 
     /** The standard panels that have rows, then any other (temporal, kind) found. */

@@ -147,7 +147,7 @@ class ReportTest extends SparkTest {
 
         Report.ReportResult res = Report.report(spark, cfg);
         Path out = dir.resolve("results").resolve("report");
-        assertEquals(List.of("table1.csv", "table1.md", "fig3.csv", "fig3.png", "per_step.csv", "per_step.png", "selection.csv",
+        assertEquals(List.of("table1.csv", "table1.md", "table1.png", "fig3.csv", "fig3.png", "per_step.csv", "per_step.png", "selection.csv",
                 "diagnostics.csv", "diagnostics.png", "report.md"), res.files());
         assertEquals(2 + 1 + 1 + 2 + 4 + 1 + 2, res.selectedRuns(), "3-dot: 2 vicreg, simclr, supervised; single: 2 + 4 vicreg, center, 2 simclr");
 
@@ -223,9 +223,10 @@ class ReportTest extends SparkTest {
         assertTrue(md.contains("single/uniform-changing-a0.5-s1 (3 runs): 8 / 6 / 4"), md);
         assertTrue(md.contains("structured-fixed-a1.0-s1 (2 runs): unknown"), md);
         assertTrue(md.contains("| method | noise | α | seeds | Average | Action | Random | Stationary | selection |"), md);
-        assertTrue(md.contains("| simclr | changing uniform | 0.0 | 1 | 0.158 | 0.193 | 0.193 | 0.025 | all runs |"), md);
-        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "| vicreg | changing uniform | 0.0 | 2 | %.3f ± %.3f |",
-                (avg1 + avg2) / 2, Math.abs(avg1 - avg2) / Math.sqrt(2))), md);
+        assertTrue(md.contains("| simclr | changing uniform | 0.0 | 1 | 0.158 (paper 0.158, Δ +0.000) | 0.193 (paper 0.193, Δ -0.000) | "
+                + "0.193 (paper 0.193, Δ -0.000) | 0.025 (paper 0.025, Δ +0.000) | all runs |"), md);
+        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "| vicreg | changing uniform | 0.0 | 2 | %.3f ± %.3f (paper 0.229, Δ %+.3f) |",
+                (avg1 + avg2) / 2, Math.abs(avg1 - avg2) / Math.sqrt(2), (avg1 + avg2) / 2 - 0.229)), md);
         assertTrue(md.contains("| vicreg | 0.250 ± 0.071 | 0.550 ± 0.129 |"), "Fig. 3 panel row: " + md);
         assertTrue(md.contains("![Fig. 3: RMSE vs alpha](fig3.png)") && md.contains("![diagnostics](diagnostics.png)"), md);
         assertTrue(md.contains(Files.readString(out.resolve("table1.md"))), "table1.md is report.md's Table 1");
@@ -266,5 +267,31 @@ class ReportTest extends SparkTest {
         assertTrue(md.contains("## Per-step rollout RMSE: single, fixed uniform noise, α = 2.0"), "falls back to a setting with runs: " + md);
         assertTrue(md.contains("No diagnostics or training curves for these runs."), md);
         assertTrue(md.contains("1 of 1 cells have no probe-train error"), md);
+    }
+
+    @Test
+    void tableOneCarriesThePapersValuesBesideOurs() throws IOException {
+        // the paper's Table 1 is the 3-dot world without noise: its values join the α = 0 rows only
+        for (long seed : new long[]{1, 2}) {
+            String v = run("vicreg", "three-dots", "changing", "uniform", 0f, "0.1", seed, "finished");
+            metrics(v, "rollout", "exact", 3, (t, j) -> j == 2 ? 0.0049 : 0.0729);        // dots: 0.27, 0.27, 0.07
+            String n = run("vicreg", "three-dots", "changing", "uniform", 1f, "0.1", seed, "finished");
+            metrics(n, "rollout", "exact", 3, (t, j) -> 0.04);
+        }
+        writeTables();
+        Report.report(spark, config());
+        List<Map<String, String>> t1 = csv(dir.resolve("results").resolve("report").resolve("table1.csv"));
+        assertEquals(2, t1.size());
+        Map<String, String> clean = t1.get(0), noisy = t1.get(1);
+        assertEquals("0.0", clean.get("alpha"));
+        assertEquals(0.229, num(clean, "paper_average"), 1e-12);
+        assertEquals(0.277, num(clean, "paper_action"), 1e-12);
+        assertEquals(0.273, num(clean, "paper_random"), 1e-12);
+        assertEquals(0.066, num(clean, "paper_stationary"), 1e-12);
+        assertEquals(0.07, num(clean, "stationary_mean"), 1e-9);
+        assertEquals("", noisy.get("paper_average"), "the paper has no noisy Table 1 cell");
+        String md = Files.readString(dir.resolve("results").resolve("report").resolve("table1.md"));
+        assertTrue(md.contains("0.070 ± 0.000 (paper 0.066, Δ +0.004)"), md);
+        assertTrue(Files.exists(dir.resolve("results").resolve("report").resolve("table1.png")), "ours against the paper's, drawn");
     }
 }
