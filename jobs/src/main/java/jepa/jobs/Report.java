@@ -104,6 +104,7 @@ public final class Report {
 
         ReportText.Table table1 = ReportText.Table.of(spark.sql(table1Sql()));
         ReportText.Table fig3 = ReportText.Table.of(spark.sql(fig3Sql()));
+        ReportText.Table fig5 = ReportText.Table.of(spark.sql(fig5Sql()));
         Dataset<Row> perStepAll = spark.sql(perStepSql());
         ReportText.Table perStepCsv = ReportText.Table.of(perStepAll);
         Setting setting = chooseSetting(cfg, perStepCsv.rows());
@@ -119,7 +120,11 @@ public final class Report {
         byte[] vsPaper = ReportPlots.table1VsPaper(table1.rows());
         if (vsPaper != null) out.put("table1.png", vsPaper);
         out.put("fig3.csv", utf8(fig3.csv()));
-        if (!fig3.rows().isEmpty()) out.put("fig3.png", ReportPlots.fig3(fig3.rows()));
+        if (!fig3.rows().isEmpty()) out.put("fig3.png", ReportPlots.rmseVsAlpha(fig3.rows()));
+        if (!fig5.rows().isEmpty()) {
+            out.put("fig5.csv", utf8(fig5.csv()));
+            out.put("fig5.png", ReportPlots.rmseVsAlpha(fig5.rows()));
+        }
         out.put("per_step.csv", utf8(perStepCsv.csv()));
         if (!perStep.isEmpty()) out.put("per_step.png", ReportPlots.perStep(perStep, setting.label()));
         out.put("selection.csv", utf8(cells.csv()));
@@ -127,7 +132,7 @@ public final class Report {
             if (diagnostics != null) out.put("diagnostics.csv", utf8(diagnostics.csv()));
             out.put("diagnostics.png", ReportPlots.diagnostics(diagnostics == null ? List.of() : diagnostics.rows(), loss, setting.label()));
         }
-        String md = ReportText.markdown(header(spark, root), table1.rows(), fig3.rows(), perStep, setting.label(), training,
+        String md = ReportText.markdown(header(spark, cfg, root), table1.rows(), fig3.rows(), fig5.rows(), perStep, setting.label(), training,
                 List.copyOf(out.keySet()));
         out.put("report.md", utf8(md));
         String target = JepaConfig.join(root, "results", OUTPUT);
@@ -136,7 +141,7 @@ public final class Report {
     }
 
     /** Views every output reads: cached for the report's lifetime (each query would recompute them). */
-    static final List<String> CACHED = List.of("report_rollout", "report_runs", "report_cells", "report_selected", "report_run_rmse");
+    static final List<String> CACHED = List.of("report_rollout", "report_runs", "report_cells", "report_selected", "report_all_rmse");
 
     /** The report's temporary views: chosen rollout rows, eligible runs, the selection per cell, per-run RMSEs. */
     static void createViews(SparkSession spark) {
@@ -162,14 +167,17 @@ public final class Report {
                 + "JOIN report_cells c ON r.method <=> c.method AND r.world <=> c.world AND r.noise_kind <=> c.noise_kind "
                 + "AND r.noise_temporal <=> c.noise_temporal AND r.alpha <=> c.alpha "
                 + "WHERE NOT c.has_val OR r.hp = c.chosen_hp").createOrReplaceTempView("report_selected");
-        spark.sql("SELECT s.run_id, s.method, s.world, s.noise_kind, s.noise_temporal, s.alpha, s.seed, s.selection, m.dot, "
-                + "sqrt(avg(m.mse)) AS rmse FROM report_selected s JOIN report_rollout m ON m.run_id = s.run_id AND m.probe = 'rollout' "
-                + "GROUP BY s.run_id, s.method, s.world, s.noise_kind, s.noise_temporal, s.alpha, s.seed, s.selection, m.dot")
+        // per run (every eligible run, with its parameter set) and dot: √(mean MSE over the 17 steps)
+        spark.sql("SELECT r.run_id, r.method, r.world, r.noise_kind, r.noise_temporal, r.alpha, r.seed, r.hp, m.dot, "
+                + "sqrt(avg(m.mse)) AS rmse FROM report_runs r JOIN report_rollout m ON m.run_id = r.run_id AND m.probe = 'rollout' "
+                + "GROUP BY r.run_id, r.method, r.world, r.noise_kind, r.noise_temporal, r.alpha, r.seed, r.hp, m.dot")
                 .createOrReplaceTempView("report_run_dot");
         // Table 1's Average: √(mean of the squared per-dot RMSEs) (reference §5.4); for one dot, that dot's RMSE
-        spark.sql("SELECT run_id, " + cell + ", seed, selection, sqrt(avg(rmse * rmse)) AS average, "
+        spark.sql("SELECT run_id, " + cell + ", seed, hp, sqrt(avg(rmse * rmse)) AS average, "
                 + "max(CASE WHEN dot = 0 THEN rmse END) AS dot0, max(CASE WHEN dot = 1 THEN rmse END) AS dot1, "
-                + "max(CASE WHEN dot = 2 THEN rmse END) AS dot2 FROM report_run_dot GROUP BY run_id, " + cell + ", seed, selection")
+                + "max(CASE WHEN dot = 2 THEN rmse END) AS dot2 FROM report_run_dot GROUP BY run_id, " + cell + ", seed, hp")
+                .createOrReplaceTempView("report_all_rmse");
+        spark.sql("SELECT a.*, s.selection FROM report_all_rmse a JOIN report_selected s ON a.run_id = s.run_id")
                 .createOrReplaceTempView("report_run_rmse");
         for (String v : CACHED) spark.catalog().cacheTable(v);
     }
@@ -198,6 +206,18 @@ public final class Report {
                 + meanStd("average", "rmse") + ", first(selection) AS selection FROM report_run_rmse WHERE world = 'single' "
                 + "GROUP BY noise_temporal, noise_kind, method, alpha ORDER BY noise_temporal, noise_kind, " + methodOrder("method")
                 + ", method, alpha";
+    }
+
+    /**
+     * Fig. 5: per method and noise setting, the parameter set chosen for the noise-free cell (α = 0) held fixed at every
+     * α — the runs of that set, whatever their own cell would have chosen.
+     */
+    static String fig5Sql() {
+        return "SELECT a.noise_temporal, a.noise_kind, a.method, a.alpha, count(DISTINCT a.seed) AS n_seeds, count(*) AS n_runs, "
+                + meanStd("a.average", "rmse") + " FROM report_all_rmse a JOIN report_cells c ON a.method <=> c.method "
+                + "AND a.world <=> c.world AND a.noise_kind <=> c.noise_kind AND a.noise_temporal <=> c.noise_temporal AND c.alpha = 0 "
+                + "WHERE a.world = 'single' AND a.hp = c.chosen_hp GROUP BY a.noise_temporal, a.noise_kind, a.method, a.alpha "
+                + "ORDER BY a.noise_temporal, a.noise_kind, " + methodOrder("a.method") + ", a.method, a.alpha";
     }
 
     static String perStepSql() {
@@ -247,8 +267,10 @@ public final class Report {
     }
 
     /** report.md's header: data root, date, scale (runs, seeds, methods, dataset sizes) and the selection rule. */
-    static String header(SparkSession spark, String root) {
+    static String header(SparkSession spark, JepaConfig cfg, String root) {
         StringBuilder b = new StringBuilder("# jepa-spark report\n\n");
+        b.append("- scale: **").append(cfg.scale().name()).append("**").append(cfg.scale().note().isBlank() ? "" : " — " + cfg.scale().note())
+                .append("\n");
         b.append("- data root: `").append(root).append("`\n");
         b.append("- generated: ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append("\n");
         // one query for the whole scale line (each Spark query costs seconds on a busy machine)
@@ -256,7 +278,7 @@ public final class Report {
                 + "(SELECT array_join(transform(array_sort(collect_list(struct(st, n))), x -> concat(x.n, ' ', x.st)), ', ') FROM "
                 + "(SELECT coalesce(status, 'unknown') AS st, count(*) AS n FROM runs GROUP BY 1)), "
                 + "(SELECT count_if(NOT has_val) FROM report_cells), (SELECT count(*) FROM report_cells) FROM report_selected").first();
-        b.append("- scale: ").append(s.getLong(0)).append(" runs in the report (runs table: ").append(s.getString(4))
+        b.append("- runs: ").append(s.getLong(0)).append(" in the report (runs table: ").append(s.getString(4))
                 .append("); ").append(s.getLong(1)).append(" seed(s) ").append(s.getList(2)).append("; methods ").append(s.getList(3)).append("\n");
         b.append("- sequences per split (train / probe_train / test; the paper: 1,000,000 / 300,000 / 10,000):\n");
         Map<String, Map<String, Object>> meta = datasetMetadata(spark, root);
@@ -265,7 +287,9 @@ public final class Report {
             Object counts = m == null ? null : m.get("counts");
             b.append("  - ").append(r.getString(0)).append('/').append(r.getString(1)).append(" (").append(r.getLong(2)).append(" runs): ")
                     .append(counts instanceof Map<?, ?> c ? c.get("train") + " / " + c.get("probe_train") + " / " + c.get("test")
-                            : "unknown (dataset not found under the data root)").append("\n");
+                            : "unknown (dataset not found under the data root)")
+                    .append(m != null && m.get("noise_source") != null && !"none".equals(m.get("noise_source")) ? "; noise images: " + m.get("noise_source") : "")
+                    .append("\n");
         }
         long pooled = s.getLong(5), cells = s.getLong(6);
         b.append("- hyper-parameters: per cell (method, world, noise, α) the parameter set with the lowest probe-train rollout "

@@ -34,20 +34,19 @@ final class ReportPlots {
     }
 
     /**
-     * Fig. 3/5: a panel per noise setting that has runs (uniform / structured × fixed / changing), RMSE vs α per method,
-     * error bars = std over seeds; two panels a row.
+     * Fig. 3 / Fig. 5: a panel per noise setting that has runs (uniform / structured × fixed / changing), RMSE vs α per
+     * method, mean over seeds with ± std shaded, as the paper draws them; two panels a row.
      */
-    static byte[] fig3(List<Row> fig3) {
-        List<XYChart> charts = new ArrayList<>();
-        for (String[] p : ReportText.panels(fig3)) {
-            Map<String, Series> series = new LinkedHashMap<>();
-            for (Row r : fig3)
+    static byte[] rmseVsAlpha(List<Row> rows) {
+        List<BandChart.Panel> panels = new ArrayList<>();
+        for (String[] p : ReportText.panels(rows)) {
+            BandChart.Panel panel = new BandChart.Panel(p[0] + " " + p[1] + " noise");
+            for (Row r : rows)
                 if (ReportText.inPanel(r, p[0], p[1]))
-                    series.computeIfAbsent(r.getAs("method"), m -> new Series())
-                            .add(r.<Float>getAs("alpha"), r.getAs("rmse_mean"), r.getAs("rmse_std"));
-            charts.add(chart(p[0] + " " + p[1] + " noise", "α", "RMSE", series, true));
+                    panel.series(r.getAs("method")).add(r.<Float>getAs("alpha"), r.getAs("rmse_mean"), r.getAs("rmse_std"));
+            panels.add(panel);
         }
-        return png(charts, (charts.size() + 1) / 2, Math.min(2, charts.size()));
+        return BandChart.png(panels, "α", "RMSE");
     }
 
     /**

@@ -36,19 +36,25 @@ final class ReportText {
         }
     }
 
-    static String markdown(String header, List<Row> table1, List<Row> fig3, List<Row> perStep, String setting, boolean training,
-                           List<String> files) {
+    static String markdown(String header, List<Row> table1, List<Row> fig3, List<Row> fig5, List<Row> perStep, String setting,
+                           boolean training, List<String> files) {
         StringBuilder b = new StringBuilder(header).append('\n');
         b.append("## Table 1: 3-dot world (rollout RMSE, mean ± std over seeds)\n\n");
         b.append(table1.isEmpty() ? "No finished 3-dot world runs with metrics.\n" : table1(table1)).append('\n');
         if (table1.stream().anyMatch(r -> r.getAs("paper_average") != null))
             b.append("The paper's Table 1 (3-dot world, no noise) beside ours, and ours minus the paper's: ![Table 1 vs the paper](table1.png)\n\n");
 
-        b.append("## Fig. 3 / Fig. 5: RMSE vs α, single dot (mean ± std over seeds)\n\n");
+        b.append("## Fig. 3: RMSE vs α, single dot, hyper-parameters chosen per cell (mean ± std over seeds)\n\n");
         if (fig3.isEmpty()) b.append("No finished single-dot runs with metrics.\n\n");
         else {
             b.append("![Fig. 3: RMSE vs alpha](fig3.png)\n\n");
             for (String[] panel : panels(fig3)) b.append(fig3Panel(fig3, panel[0], panel[1])).append('\n');
+        }
+
+        if (!fig5.isEmpty()) {
+            b.append("## Fig. 5: the noise-free cell's hyper-parameters held fixed, single dot\n\n")
+                    .append("![Fig. 5: RMSE vs alpha, hyper-parameters of alpha = 0](fig5.png)\n\n");
+            for (String[] panel : panels(fig5)) b.append(fig3Panel(fig5, panel[0], panel[1])).append('\n');
         }
 
         b.append("## Per-step rollout RMSE: ").append(setting).append("\n\n");

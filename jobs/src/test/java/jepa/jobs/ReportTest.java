@@ -209,8 +209,8 @@ class ReportTest extends SparkTest {
         assertTrue(dg.stream().allMatch(r -> r.get("run_id").contains("lr0.1") && num(r, "rankme") < 99));
 
         BufferedImage fig3 = png(out.resolve("fig3.png"));   // a panel per noise setting with runs: two, side by side
-        assertEquals(2 * 640, fig3.getWidth());
-        assertEquals(460, fig3.getHeight());
+        assertEquals(2 * BandChart.W, fig3.getWidth());
+        assertEquals(BandChart.H, fig3.getHeight());
         BufferedImage step = png(out.resolve("per_step.png"));
         assertEquals(640, step.getWidth());
         assertEquals(2 * 640, png(out.resolve("diagnostics.png")).getWidth());
@@ -219,7 +219,8 @@ class ReportTest extends SparkTest {
         assertEquals(res.markdown(), md);
         assertTrue(md.startsWith("# jepa-spark report"), md);
         assertTrue(md.contains("- data root: `" + dir + "`"), md);
-        assertTrue(md.contains("- scale: 13 runs in the report (runs table: 1 failed, 15 finished, 1 running); 2 seed(s) [1, 2]"), md);
+        assertTrue(md.contains("- runs: 13 in the report (runs table: 1 failed, 15 finished, 1 running); 2 seed(s) [1, 2]"), md);
+        assertTrue(md.contains("- scale: **custom**"), md);
         assertTrue(md.contains("single/uniform-changing-a0.5-s1 (3 runs): 8 / 6 / 4"), md);
         assertTrue(md.contains("structured-fixed-a1.0-s1 (2 runs): unknown"), md);
         assertTrue(md.contains("| method | noise | α | seeds | Average | Action | Random | Stationary | selection |"), md);
@@ -258,8 +259,8 @@ class ReportTest extends SparkTest {
         assertEquals(1, f3.size());
         assertEquals(0.3, num(f3.get(0), "rmse_mean"), 1e-12);
         BufferedImage one = png(out.resolve("fig3.png"));   // the one noise setting with runs: one panel, no empty ones
-        assertEquals(640, one.getWidth());
-        assertEquals(460, one.getHeight());
+        assertEquals(BandChart.W, one.getWidth());
+        assertEquals(BandChart.H, one.getHeight());
         png(out.resolve("per_step.png"));
         assertFalse(Files.exists(out.resolve("diagnostics.png")));
         String md = res.markdown();
@@ -293,5 +294,25 @@ class ReportTest extends SparkTest {
         String md = Files.readString(dir.resolve("results").resolve("report").resolve("table1.md"));
         assertTrue(md.contains("0.070 ± 0.000 (paper 0.066, Δ +0.004)"), md);
         assertTrue(Files.exists(dir.resolve("results").resolve("report").resolve("table1.png")), "ours against the paper's, drawn");
+    }
+
+    @Test
+    void figFiveHoldsTheNoiseFreeCellsParametersFixed() throws IOException {
+        // α = 0: lr 0.1 is best on probe-train; α = 1: lr 0.3 is best there. Fig. 3 picks per cell, Fig. 5 keeps lr 0.1.
+        for (String lr : new String[]{"0.1", "0.3"})
+            for (float alpha : new float[]{0f, 1f}) {
+                String id = run("vicreg", "single", "fixed", "uniform", alpha, lr, 1, "finished");
+                boolean best = alpha == 0f ? lr.equals("0.1") : lr.equals("0.3");
+                constant(id, "rollout", best ? 0.01 : 0.09);
+                constant(id, "rollout_train", best ? 0.01 : 0.09);
+            }
+        writeTables();
+        Report.report(spark, config());
+        Path out = dir.resolve("results").resolve("report");
+        List<Map<String, String>> f3 = csv(out.resolve("fig3.csv")), f5 = csv(out.resolve("fig5.csv"));
+        assertEquals(0.1, num(f3.get(1), "rmse_mean"), 1e-9, "Fig. 3 at α = 1: that cell's best (lr 0.3)");
+        assertEquals(1.0, num(f5.get(1), "alpha"), 0);
+        assertEquals(0.3, num(f5.get(1), "rmse_mean"), 1e-9, "Fig. 5 at α = 1: the α = 0 choice (lr 0.1) held");
+        assertTrue(Files.exists(out.resolve("fig5.png")));
     }
 }

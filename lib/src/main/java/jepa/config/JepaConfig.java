@@ -15,6 +15,7 @@ import jepa.settings.MethodConfig;
 import jepa.settings.NoiseConfig;
 import jepa.settings.ParallelConfig;
 import jepa.settings.ProbeConfig;
+import jepa.settings.ScaleConfig;
 import jepa.settings.SparkConfig;
 import jepa.settings.TrainConfig;
 import jepa.settings.WorldConfig;
@@ -36,7 +37,7 @@ import java.util.TreeSet;
  * registered method's own keys), then {@code key=value} overrides. Every key must be one the defaults know; every
  * value is type- and range-checked here, before any job starts; world and method names come from their registries.
  */
-public record JepaConfig(String dataRoot, SparkConfig spark, ComputeConfig compute, WorldConfig world, NoiseConfig noise,
+public record JepaConfig(String dataRoot, ScaleConfig scale, SparkConfig spark, ComputeConfig compute, WorldConfig world, NoiseConfig noise,
                          DatasetConfig dataset, MethodConfig method, TrainConfig train, ParallelConfig parallel, ProbeConfig probe,
                          BenchConfig bench, SweepConfig sweep, Config raw) {
 
@@ -71,7 +72,7 @@ public record JepaConfig(String dataRoot, SparkConfig spark, ComputeConfig compu
         Methods.type(method.name());
         // every method's own keys are checked, not only the chosen one's: a sweep or the bench may build any of them
         for (jepa.method.MethodType t : Methods.ALL) t.create(MethodConfig.from(c.withValue("method.name", ConfigValueFactory.fromAnyRef(t.name()))));
-        return new JepaConfig(Check.string(c, "data-root"), SparkConfig.from(c), ComputeConfig.from(c), world, NoiseConfig.from(c),
+        return new JepaConfig(Check.string(c, "data-root"), ScaleConfig.from(c), SparkConfig.from(c), ComputeConfig.from(c), world, NoiseConfig.from(c),
                 DatasetConfig.from(c), method, TrainConfig.from(c), ParallelConfig.from(c), ProbeConfig.from(c), BenchConfig.from(c),
                 SweepConfig.from(c), c);
     }

@@ -60,8 +60,11 @@ public final class SweepGrid {
             if (Methods.searched(key) && !Methods.type(method).searches(key)) continue;
             if (!base.raw().hasPath(key)) throw new ConfigError("sweep.search-keys: unknown key " + key);
             double configured = base.raw().getDouble(key);
-            c.put(key, base.sweep().centres().equals(SweepConfig.REFERENCE)
-                    ? BestHparams.centre(world, kind, temporal, alpha, method, key).orElse(configured) : configured);
+            c.put(key, switch (base.sweep().centres()) {
+                case SweepConfig.REFERENCE -> BestHparams.centre(world, kind, temporal, alpha, method, key).orElse(configured);
+                case SweepConfig.NO_NOISE -> BestHparams.centre(world, kind, temporal, 0.0, method, key).orElse(configured);
+                default -> configured;
+            });
         }
         return c;
     }
