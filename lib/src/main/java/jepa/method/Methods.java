@@ -14,8 +14,13 @@ import java.util.List;
 public final class Methods {
     private Methods() {}
 
-    public static final List<MethodType> ALL = List.of(Vicreg.TYPE, SimClr.TYPE, Idm.TYPE, Rssm.TYPE, Supervised.TYPE,
-            RandomInit.TYPE, Center.TYPE);
+    public static final List<MethodType> ALL = concat(List.of(Vicreg.TYPE, SimClr.TYPE, Idm.TYPE, Rssm.TYPE, Supervised.TYPE,
+            RandomInit.TYPE, Center.TYPE), RemedyJepa.TYPES);
+
+    @SafeVarargs
+    private static List<MethodType> concat(List<MethodType>... groups) {
+        return java.util.Arrays.stream(groups).flatMap(List::stream).toList();
+    }
 
     public static List<String> names() { return ALL.stream().map(MethodType::name).toList(); }
 
