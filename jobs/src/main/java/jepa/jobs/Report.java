@@ -128,11 +128,13 @@ public final class Report {
         out.put("per_step.csv", utf8(perStepCsv.csv()));
         if (!perStep.isEmpty()) out.put("per_step.png", ReportPlots.perStep(perStep, setting.label()));
         out.put("selection.csv", utf8(cells.csv()));
+        ReportText.Table slow = ReportText.Table.of(spark.sql(slowFeaturesSql()));
+        out.put("slow_features.csv", utf8(slow.csv()));
         if (training) {
             if (diagnostics != null) out.put("diagnostics.csv", utf8(diagnostics.csv()));
             out.put("diagnostics.png", ReportPlots.diagnostics(diagnostics == null ? List.of() : diagnostics.rows(), loss, setting.label()));
         }
-        String md = ReportText.markdown(header(spark, cfg, root), table1.rows(), fig3.rows(), fig5.rows(), perStep, setting.label(), training,
+        String md = ReportText.markdown(header(spark, cfg, root), table1.rows(), fig3.rows(), fig5.rows(), slow.rows(), perStep, setting.label(), training,
                 List.copyOf(out.keySet()));
         out.put("report.md", utf8(md));
         String target = JepaConfig.join(root, "results", OUTPUT);
@@ -218,6 +220,21 @@ public final class Report {
                 + "AND a.world <=> c.world AND a.noise_kind <=> c.noise_kind AND a.noise_temporal <=> c.noise_temporal AND c.alpha = 0 "
                 + "WHERE a.world = 'single' AND a.hp = c.chosen_hp GROUP BY a.noise_temporal, a.noise_kind, a.method, a.alpha "
                 + "ORDER BY a.noise_temporal, a.noise_kind, " + methodOrder("a.method") + ", a.method, a.alpha";
+    }
+
+    /**
+     * The slow-features table: per method and cell (selected runs), the rollout RMSE over all dots and, in the 3-dot
+     * world, per dot (action, random, stationary): mean and std over seeds.
+     */
+    static String slowFeaturesSql() {
+        String cell = "method, world, noise_kind, noise_temporal, alpha";
+        String dots = "CASE dot WHEN 'dot0' THEN 'action' WHEN 'dot1' THEN 'random' ELSE 'stationary' END";
+        return "SELECT " + cell + ", dot, avg(v) AS rmse_mean, stddev_samp(v) AS rmse_std, count(DISTINCT seed) AS seeds FROM ("
+                + "SELECT " + cell + ", seed, 'all' AS dot, average AS v FROM report_run_rmse UNION ALL "
+                + "SELECT " + cell + ", seed, " + dots + " AS dot, v FROM report_run_rmse "
+                + "LATERAL VIEW stack(3, 'dot0', dot0, 'dot1', dot1, 'dot2', dot2) s AS dot, v WHERE world = 'three-dots') "
+                + "GROUP BY " + cell + ", dot ORDER BY world, noise_kind, noise_temporal, alpha, " + methodOrder("method")
+                + ", method, CASE dot WHEN 'all' THEN 0 WHEN 'action' THEN 1 WHEN 'random' THEN 2 ELSE 3 END";
     }
 
     static String perStepSql() {

@@ -36,8 +36,8 @@ final class ReportText {
         }
     }
 
-    static String markdown(String header, List<Row> table1, List<Row> fig3, List<Row> fig5, List<Row> perStep, String setting,
-                           boolean training, List<String> files) {
+    static String markdown(String header, List<Row> table1, List<Row> fig3, List<Row> fig5, List<Row> slow, List<Row> perStep,
+                           String setting, boolean training, List<String> files) {
         StringBuilder b = new StringBuilder(header).append('\n');
         b.append("## Table 1: 3-dot world (rollout RMSE, mean ± std over seeds)\n\n");
         b.append(table1.isEmpty() ? "No finished 3-dot world runs with metrics.\n" : table1(table1)).append('\n');
@@ -56,6 +56,10 @@ final class ReportText {
                     .append("![Fig. 5: RMSE vs alpha, hyper-parameters of alpha = 0](fig5.png)\n\n");
             for (String[] panel : panels(fig5)) b.append(fig3Panel(fig5, panel[0], panel[1])).append('\n');
         }
+
+        b.append("## Slow features: rollout RMSE per method and noise setting (mean ± std over seeds)\n\n")
+                .append("A JEPA that latches onto what does not change over time fails under fixed noise and, in the 3-dot world, on "
+                        + "the dots that move. Columns: all dots, then each dot of the 3-dot world.\n\n").append(slowFeatures(slow)).append('\n');
 
         b.append("## Per-step rollout RMSE: ").append(setting).append("\n\n");
         if (perStep.isEmpty()) b.append("No runs in this setting.\n\n");
@@ -80,6 +84,23 @@ final class ReportText {
             for (String c : TABLE1_COLUMNS) b.append(" | ").append(withPaper(r, c));
             b.append(" | ").append(r.<String>getAs("selection")).append(" |\n");
         }
+        return b.toString();
+    }
+
+    /** One line per method and cell: all, action, random, stationary. */
+    static String slowFeatures(List<Row> rows) {
+        if (rows.isEmpty()) return "No runs.\n";
+        Map<String, Map<String, String>> lines = new LinkedHashMap<>();
+        for (Row r : rows) {
+            String key = "| " + r.getAs("method") + " | " + r.getAs("world") + " | " + noise(r) + " | " + r.getAs("alpha") + " |";
+            lines.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(r.getAs("dot"), meanStd(r, "rmse") + " (" + r.getAs("seeds") + ")");
+        }
+        StringBuilder b = new StringBuilder("| method | world | noise | α | all | action | random | stationary |\n|---|---|---|---|---|---|---|---|\n");
+        lines.forEach((k, v) -> {
+            b.append(k);
+            for (String d : List.of("all", "action", "random", "stationary")) b.append(' ').append(v.getOrDefault(d, "–")).append(" |");
+            b.append('\n');
+        });
         return b.toString();
     }
 

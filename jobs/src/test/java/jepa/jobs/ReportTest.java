@@ -147,7 +147,7 @@ class ReportTest extends SparkTest {
 
         Report.ReportResult res = Report.report(spark, cfg);
         Path out = dir.resolve("results").resolve("report");
-        assertEquals(List.of("table1.csv", "table1.md", "table1.png", "fig3.csv", "fig3.png", "per_step.csv", "per_step.png", "selection.csv",
+        assertEquals(List.of("table1.csv", "table1.md", "table1.png", "fig3.csv", "fig3.png", "per_step.csv", "per_step.png", "selection.csv", "slow_features.csv",
                 "diagnostics.csv", "diagnostics.png", "report.md"), res.files());
         assertEquals(2 + 1 + 1 + 2 + 4 + 1 + 2, res.selectedRuns(), "3-dot: 2 vicreg, simclr, supervised; single: 2 + 4 vicreg, center, 2 simclr");
 
@@ -251,7 +251,8 @@ class ReportTest extends SparkTest {
         writeTables();
         Report.ReportResult res = Report.report(spark, config());
         Path out = dir.resolve("results").resolve("report");
-        assertEquals(List.of("table1.csv", "table1.md", "fig3.csv", "fig3.png", "per_step.csv", "per_step.png", "selection.csv", "report.md"),
+        assertEquals(List.of("table1.csv", "table1.md", "fig3.csv", "fig3.png", "per_step.csv", "per_step.png", "selection.csv",
+                        "slow_features.csv", "report.md"),
                 res.files());
         assertEquals(1, Files.readAllLines(out.resolve("table1.csv")).size(), "header only");
         assertTrue(Files.readString(out.resolve("table1.csv")).startsWith("method,noise_kind,noise_temporal,alpha,n_seeds,n_runs,selection,average_mean"));
@@ -293,6 +294,13 @@ class ReportTest extends SparkTest {
         assertEquals("", noisy.get("paper_average"), "the paper has no noisy Table 1 cell");
         String md = Files.readString(dir.resolve("results").resolve("report").resolve("table1.md"));
         assertTrue(md.contains("0.070 ± 0.000 (paper 0.066, Δ +0.004)"), md);
+        // the slow-features table: all dots and each dot of the 3-dot world, per cell
+        List<Map<String, String>> slow = csv(dir.resolve("results").resolve("report").resolve("slow_features.csv"));
+        assertEquals(List.of("all", "action", "random", "stationary", "all", "action", "random", "stationary"),
+                slow.stream().map(r -> r.get("dot")).toList());
+        assertEquals(0.07, num(slow.get(3), "rmse_mean"), 1e-9, "stationary dot at α = 0");
+        assertEquals(0.27, num(slow.get(1), "rmse_mean"), 1e-9);
+        assertEquals("2", slow.get(0).get("seeds"));
         assertTrue(Files.exists(dir.resolve("results").resolve("report").resolve("table1.png")), "ours against the paper's, drawn");
     }
 
