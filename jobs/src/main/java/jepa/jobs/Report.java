@@ -130,11 +130,13 @@ public final class Report {
         out.put("selection.csv", utf8(cells.csv()));
         ReportText.Table slow = ReportText.Table.of(spark.sql(slowFeaturesSql()));
         out.put("slow_features.csv", utf8(slow.csv()));
+        ReportText.Table hierarchy = ReportText.Table.of(spark.sql(hierarchySql()));
+        if (!hierarchy.rows().isEmpty()) out.put("hjepa.csv", utf8(hierarchy.csv()));
         if (training) {
             if (diagnostics != null) out.put("diagnostics.csv", utf8(diagnostics.csv()));
             out.put("diagnostics.png", ReportPlots.diagnostics(diagnostics == null ? List.of() : diagnostics.rows(), loss, setting.label()));
         }
-        String md = ReportText.markdown(header(spark, cfg, root), table1.rows(), fig3.rows(), fig5.rows(), slow.rows(), perStep, setting.label(), training,
+        String md = ReportText.markdown(header(spark, cfg, root), table1.rows(), fig3.rows(), fig5.rows(), slow.rows(), hierarchy.rows(), perStep, setting.label(), training,
                 List.copyOf(out.keySet()));
         out.put("report.md", utf8(md));
         String target = JepaConfig.join(root, "results", OUTPUT);
@@ -235,6 +237,20 @@ public final class Report {
                 + "LATERAL VIEW stack(3, 'dot0', dot0, 'dot1', dot1, 'dot2', dot2) s AS dot, v WHERE world = 'three-dots') "
                 + "GROUP BY " + cell + ", dot ORDER BY world, noise_kind, noise_temporal, alpha, " + methodOrder("method")
                 + ", method, CASE dot WHEN 'all' THEN 0 WHEN 'action' THEN 1 WHEN 'random' THEN 2 ELSE 3 END";
+    }
+
+    /**
+     * H-JEPA: per method and cell, the level-2 rollout's error at the windows' last frames (metrics rows rollout_l2)
+     * against the level-1 rollout's at the same frames (mean and std over seeds; √(mean MSE over those steps and dots)).
+     */
+    static String hierarchySql() {
+        return "SELECT r.method, r.world, r.noise_kind, r.noise_temporal, r.alpha, count(DISTINCT r.seed) AS seeds, "
+                + meanStd("l2", "level2") + ", " + meanStd("l1", "level1") + " FROM (SELECT m.run_id, "
+                + "sqrt(avg(CASE WHEN m.probe = 'rollout_l2' THEN m.mse END)) AS l2, sqrt(avg(CASE WHEN m.probe = 'rollout' THEN m.mse END)) AS l1 "
+                + "FROM metrics m JOIN (SELECT DISTINCT run_id, step FROM metrics WHERE probe = 'rollout_l2') w "
+                + "ON m.run_id = w.run_id AND m.step = w.step WHERE m.probe IN ('rollout', 'rollout_l2') GROUP BY m.run_id) x "
+                + "JOIN report_selected r ON r.run_id = x.run_id GROUP BY r.method, r.world, r.noise_kind, r.noise_temporal, r.alpha "
+                + "ORDER BY r.world, r.noise_kind, r.noise_temporal, r.alpha, r.method";
     }
 
     static String perStepSql() {

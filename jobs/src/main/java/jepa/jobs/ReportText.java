@@ -36,8 +36,8 @@ final class ReportText {
         }
     }
 
-    static String markdown(String header, List<Row> table1, List<Row> fig3, List<Row> fig5, List<Row> slow, List<Row> perStep,
-                           String setting, boolean training, List<String> files) {
+    static String markdown(String header, List<Row> table1, List<Row> fig3, List<Row> fig5, List<Row> slow, List<Row> hierarchy,
+                           List<Row> perStep, String setting, boolean training, List<String> files) {
         StringBuilder b = new StringBuilder(header).append('\n');
         b.append("## Table 1: 3-dot world (rollout RMSE, mean ± std over seeds)\n\n");
         b.append(table1.isEmpty() ? "No finished 3-dot world runs with metrics.\n" : table1(table1)).append('\n');
@@ -60,6 +60,16 @@ final class ReportText {
         b.append("## Slow features: rollout RMSE per method and noise setting (mean ± std over seeds)\n\n")
                 .append("A JEPA that latches onto what does not change over time fails under fixed noise and, in the 3-dot world, on "
                         + "the dots that move. Columns: all dots, then each dot of the 3-dot world.\n\n").append(slowFeatures(slow)).append('\n');
+
+        if (!hierarchy.isEmpty()) {
+            b.append("## H-JEPA: level 2 against level 1 at the windows' last frames (rollout RMSE, mean ± std over seeds)\n\n")
+                    .append("| method | world | noise | α | seeds | level 2 | level 1 |\n|---|---|---|---|---|---|---|\n");
+            for (Row r : hierarchy)
+                b.append("| ").append(r.<String>getAs("method")).append(" | ").append(r.<String>getAs("world")).append(" | ").append(noise(r))
+                        .append(" | ").append(r.<Object>getAs("alpha")).append(" | ").append(r.<Long>getAs("seeds")).append(" | ")
+                        .append(meanStd(r, "level2")).append(" | ").append(meanStd(r, "level1")).append(" |\n");
+            b.append('\n');
+        }
 
         b.append("## Per-step rollout RMSE: ").append(setting).append("\n\n");
         if (perStep.isEmpty()) b.append("No runs in this setting.\n\n");

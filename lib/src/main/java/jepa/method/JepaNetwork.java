@@ -18,6 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.IUpdater;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -54,6 +55,20 @@ public final class JepaNetwork {
      */
     public static ComputationGraphConfiguration config(JepaParams p, Layer lossLayer,
                                                        Consumer<NeuralNetConfiguration.Builder> optimiser, DataType dataType) {
+        return config(p, lossLayer, optimiser, dataType, gb -> List.of());
+    }
+
+    /**
+     * More of a graph on top of the JEPA graph (a second level, heads): adds its vertices to the builder, which already
+     * holds every vertex named here, and returns the names of its own output layers (after "loss").
+     */
+    public interface Extension {
+        List<String> add(ComputationGraphConfiguration.GraphBuilder gb);
+    }
+
+    /** The JEPA graph with an {@link Extension}: its outputs are "loss" and the extension's. */
+    public static ComputationGraphConfiguration config(JepaParams p, Layer lossLayer, Consumer<NeuralNetConfiguration.Builder> optimiser,
+                                                       DataType dataType, Extension extension) {
         NeuralNetConfiguration.Builder nb = new NeuralNetConfiguration.Builder().seed(p.seed()).dataType(dataType).miniBatch(true)
                 // keep each conv layer's pre-activation and im2col patches for backprop instead of recomputing them
                 .cacheMode(CacheMode.DEVICE);
@@ -65,7 +80,9 @@ public final class JepaNetwork {
         gb.addVertex(ROLLOUT, new Gru(p.embedding(), p.gruLayers(), FRAMES, ACTION_DIM), ENC_SEQ, ACTIONS_IN);
         gb.addVertex(ROLLOUT_ENC, new jepa.nn.FeatureConcat(), ROLLOUT, ENC_SEQ);
         gb.addLayer(LOSS, lossLayer, ROLLOUT_ENC);
-        gb.setOutputs(LOSS);
+        List<String> outputs = new java.util.ArrayList<>(List.of(LOSS));
+        outputs.addAll(extension.add(gb));
+        gb.setOutputs(outputs.toArray(String[]::new));
         return DuplicateRegularizationFix.apply(gb.build());
     }
 
