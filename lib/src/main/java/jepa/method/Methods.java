@@ -15,7 +15,7 @@ public final class Methods {
     private Methods() {}
 
     public static final List<MethodType> ALL = concat(List.of(Vicreg.TYPE, SimClr.TYPE, Idm.TYPE, Rssm.TYPE, Supervised.TYPE,
-            RandomInit.TYPE, Center.TYPE), RemedyJepa.TYPES, List.of(HJepa.TYPE));
+            RandomInit.TYPE, Center.TYPE), RemedyJepa.TYPES, LatentJepa.TYPES, List.of(HJepa.TYPE));
 
     @SafeVarargs
     private static List<MethodType> concat(List<MethodType>... groups) {
