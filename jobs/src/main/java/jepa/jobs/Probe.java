@@ -48,8 +48,10 @@ public final class Probe {
                 return "[probe] run " + run.id() + " is " + state.status().id() + (state.reason().isEmpty() ? "" : " (" + state.reason() + ")") + ": no probe numbers";
             model = readModel(run);
         }
-        List<MetricRow> rows = RunProtocol.evaluate(cfg, method, run.dir(), new ParquetSplits(spark, cfg, norm, model));
+        RunProtocol.Result result = RunProtocol.evaluate(cfg, method, run.dir(), new ParquetSplits(spark, cfg, norm, model), norm, null);
+        List<MetricRow> rows = result.metrics();
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "metrics", Runs.metricRows(run, rows), Runs.METRICS);
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "planning", Runs.planningRows(run, result.planning()), Runs.PLANNING);
         String backend = Backend.current().id();
         Runs.RunRecord r = state == null ? Runs.RunRecord.untrained(run, RunStatus.FINISHED, "", null, Runs.now(), backend)
                 : new Runs.RunRecord(run, RunStatus.FINISHED, "", null, Runs.now(), numParams(cfg, run), state.epochsDone(), state.steps(),

@@ -131,12 +131,14 @@ public final class Report {
         ReportText.Table slow = ReportText.Table.of(spark.sql(slowFeaturesSql()));
         out.put("slow_features.csv", utf8(slow.csv()));
         ReportText.Table hierarchy = ReportText.Table.of(spark.sql(hierarchySql()));
+        ReportText.Table planning = ReportText.Table.of(views.contains("planning") ? spark.sql(planningSql()) : spark.emptyDataFrame());
+        if (!planning.rows().isEmpty()) out.put("planning.csv", utf8(planning.csv()));
         if (!hierarchy.rows().isEmpty()) out.put("hjepa.csv", utf8(hierarchy.csv()));
         if (training) {
             if (diagnostics != null) out.put("diagnostics.csv", utf8(diagnostics.csv()));
             out.put("diagnostics.png", ReportPlots.diagnostics(diagnostics == null ? List.of() : diagnostics.rows(), loss, setting.label()));
         }
-        String md = ReportText.markdown(header(spark, cfg, root), table1.rows(), fig3.rows(), fig5.rows(), slow.rows(), hierarchy.rows(), perStep, setting.label(), training,
+        String md = ReportText.markdown(header(spark, cfg, root), table1.rows(), fig3.rows(), fig5.rows(), slow.rows(), hierarchy.rows(), planning.rows(), perStep, setting.label(), training,
                 List.copyOf(out.keySet()));
         out.put("report.md", utf8(md));
         String target = JepaConfig.join(root, "results", OUTPUT);
@@ -251,6 +253,15 @@ public final class Report {
                 + "ON m.run_id = w.run_id AND m.step = w.step WHERE m.probe IN ('rollout', 'rollout_l2') GROUP BY m.run_id) x "
                 + "JOIN report_selected r ON r.run_id = x.run_id GROUP BY r.method, r.world, r.noise_kind, r.noise_temporal, r.alpha "
                 + "ORDER BY r.world, r.noise_kind, r.noise_temporal, r.alpha, r.method";
+    }
+
+    /** Goal reaching: per method, cell, task and planner, the success rate and final distance (mean and std over seeds). */
+    static String planningSql() {
+        String cols = "r.method, r.world, r.noise_kind, r.noise_temporal, r.alpha, p.task, p.planner";
+        return "SELECT " + cols + ", count(DISTINCT r.seed) AS seeds, sum(p.episodes) AS episodes, " + meanStd("p.success_rate", "success")
+                + ", " + meanStd("p.mean_final_px", "final_px") + " FROM planning p JOIN report_selected r ON p.run_id = r.run_id "
+                + "GROUP BY " + cols + " ORDER BY p.task, r.world, r.noise_kind, r.noise_temporal, r.alpha, " + methodOrder("r.method")
+                + ", r.method, CASE p.planner WHEN 'oracle' THEN 0 WHEN 'random' THEN 9 ELSE 1 END, p.planner";
     }
 
     static String perStepSql() {

@@ -20,7 +20,7 @@ import static org.apache.spark.sql.functions.lit;
  */
 public final class Sql {
     /** Result tables that become views when they exist. */
-    public static final List<String> TABLES = List.of("runs", "metrics", "diagnostics", "curves");
+    public static final List<String> TABLES = List.of("runs", "metrics", "diagnostics", "curves", "planning");
 
     private Sql() {}
 

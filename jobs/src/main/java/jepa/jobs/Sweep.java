@@ -37,7 +37,8 @@ public final class Sweep {
     }
 
     /** One finished task: its rows for each result table. */
-    record Rows(String runId, RunStatus status, List<Row> runs, List<Row> metrics, List<Row> curves, List<Row> diagnostics) implements Serializable {}
+    record Rows(String runId, RunStatus status, List<Row> runs, List<Row> metrics, List<Row> curves, List<Row> diagnostics,
+                List<Row> planning) implements Serializable {}
 
     public static String sweep(SparkSession spark, JepaConfig cfg) {
         List<List<String>> all = SweepGrid.expand(cfg);
@@ -52,19 +53,22 @@ public final class Sweep {
                 .parallelize(todo, todo.size())
                 .map(o -> task(JepaConfig.fromRendered(base).with(o)))
                 .collect();
-        List<Row> runs = new ArrayList<>(), metrics = new ArrayList<>(), curves = new ArrayList<>(), diag = new ArrayList<>();
+        List<Row> runs = new ArrayList<>(), metrics = new ArrayList<>(), curves = new ArrayList<>(), diag = new ArrayList<>(),
+                planning = new ArrayList<>();
         int failed = 0;
         for (Rows r : results) {
             runs.addAll(r.runs());
             metrics.addAll(r.metrics());
             curves.addAll(r.curves());
             diag.addAll(r.diagnostics());
+            planning.addAll(r.planning());
             if (r.status() != RunStatus.FINISHED) failed++;
         }
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "runs", runs, Runs.RUNS);
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "metrics", metrics, Runs.METRICS);
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "curves", curves, Runs.CURVES);
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "diagnostics", diag, Runs.DIAGNOSTICS);
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "planning", planning, Runs.PLANNING);
         return String.format(Locale.ROOT, "[sweep] %d runs done in %.0f s (%d failed), %d skipped as finished", results.size(),
                 (System.nanoTime() - t0) / 1e9, failed, all.size() - todo.size());
     }
@@ -90,11 +94,12 @@ public final class Sweep {
             Trainer.Outcome o = r.outcome();
             Runs.RunRecord rec = o == null ? Runs.RunRecord.untrained(run, RunStatus.FINISHED, "", started, Runs.now(), backend)
                     : Runs.RunRecord.trained(run, o, started, Runs.now(), backend);
-            return new Rows(run.id(), rec.status(), List.of(rec.row(c)), Runs.metricRows(run, r.metrics()), Runs.curveRows(run), Runs.diagnosticRows(run));
+            return new Rows(run.id(), rec.status(), List.of(rec.row(c)), Runs.metricRows(run, r.metrics()), Runs.curveRows(run),
+                    Runs.diagnosticRows(run), Runs.planningRows(run, r.planning()));
         } catch (RuntimeException e) {
             LOG.warn("run {} failed", run.id(), e);
             Runs.RunRecord rec = Runs.RunRecord.untrained(run, RunStatus.FAILED, "exception: " + e, started, Runs.now(), backend);
-            return new Rows(run.id(), RunStatus.FAILED, List.of(rec.row(c)), List.of(), Runs.curveRows(run), Runs.diagnosticRows(run));
+            return new Rows(run.id(), RunStatus.FAILED, List.of(rec.row(c)), List.of(), Runs.curveRows(run), Runs.diagnosticRows(run), List.of());
         }
     }
 }

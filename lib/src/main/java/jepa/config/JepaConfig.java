@@ -14,6 +14,7 @@ import jepa.settings.DatasetConfig;
 import jepa.settings.MethodConfig;
 import jepa.settings.NoiseConfig;
 import jepa.settings.ParallelConfig;
+import jepa.settings.PlanningConfig;
 import jepa.settings.ProbeConfig;
 import jepa.settings.ScaleConfig;
 import jepa.settings.SparkConfig;
@@ -39,7 +40,7 @@ import java.util.TreeSet;
  */
 public record JepaConfig(String dataRoot, ScaleConfig scale, SparkConfig spark, ComputeConfig compute, WorldConfig world, NoiseConfig noise,
                          DatasetConfig dataset, MethodConfig method, TrainConfig train, ParallelConfig parallel, ProbeConfig probe,
-                         BenchConfig bench, SweepConfig sweep, Config raw) {
+                         PlanningConfig planning, BenchConfig bench, SweepConfig sweep, Config raw) {
 
     private static final String DEFAULTS = "jepa-defaults.conf";
 
@@ -73,7 +74,7 @@ public record JepaConfig(String dataRoot, ScaleConfig scale, SparkConfig spark, 
         // every method's own keys are checked, not only the chosen one's: a sweep or the bench may build any of them
         for (jepa.method.MethodType t : Methods.ALL) t.create(MethodConfig.from(c.withValue("method.name", ConfigValueFactory.fromAnyRef(t.name()))));
         return new JepaConfig(Check.string(c, "data-root"), ScaleConfig.from(c), SparkConfig.from(c), ComputeConfig.from(c), world, NoiseConfig.from(c),
-                DatasetConfig.from(c), method, TrainConfig.from(c), ParallelConfig.from(c), ProbeConfig.from(c), BenchConfig.from(c),
+                DatasetConfig.from(c), method, TrainConfig.from(c), ParallelConfig.from(c), ProbeConfig.from(c), PlanningConfig.from(c), BenchConfig.from(c),
                 SweepConfig.from(c), c);
     }
 

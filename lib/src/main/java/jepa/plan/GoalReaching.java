@@ -39,7 +39,7 @@ public final class GoalReaching {
                 goal = new float[]{loc[(HORIZON) * 2], loc[HORIZON * 2 + 1]};
             } else {
                 WorldConfig.Wall w = wc.wall();
-                if (!w.enabled()) throw new IllegalArgumentException("the wall task needs world.wall.enabled = true");
+                if (!world.walled()) throw new IllegalArgumentException("the wall task needs the two-room world (world.kind = two-rooms)");
                 double left = wc.clampMin(), right = wc.clampMax();
                 float[] a = {(float) (left + (w.x() - 3 - left) * rng.nextDouble()), (float) (left + (right - left) * rng.nextDouble())};
                 float[] b = {(float) (w.x() + 3 + (right - w.x() - 3) * rng.nextDouble()), (float) (left + (right - left) * rng.nextDouble())};
@@ -82,12 +82,11 @@ public final class GoalReaching {
 
     /** The oracle: the straight line, or two legs through the door's middle when the wall blocks it. */
     public static Row oracle(String task, MovingDotWorld world, WorldConfig wc, List<Episode> episodes, double radius) {
-        return score(task, ORACLE, world, episodes, radius, (e, i) -> straightLine(wc, e.start(), e.goal()));
+        return score(task, ORACLE, world, episodes, radius, (e, i) -> straightLine(world.walled() ? wc.wall() : null, e.start(), e.goal()));
     }
 
-    static double[][] straightLine(WorldConfig wc, float[] start, float[] goal) {
-        WorldConfig.Wall w = wc.wall();
-        if (!w.blocks(start[0], start[1], goal[0], goal[1])) return leg(start, goal, HORIZON);
+    static double[][] straightLine(WorldConfig.Wall w, float[] start, float[] goal) {
+        if (w == null || !w.blocks(start[0], start[1], goal[0], goal[1])) return leg(start, goal, HORIZON);
         float[] door = {(float) w.x(), (float) ((w.doorMin() + w.doorMax()) / 2)};
         double first = Episode.distance(start, door), second = Episode.distance(door, goal);
         int n1 = (int) Math.max(1, Math.min(HORIZON - 1, Math.round(HORIZON * first / (first + second))));

@@ -24,6 +24,12 @@ public final class JepaWorldModel implements WorldModel {
         this.summed = summed;
     }
 
+    /** Whether the network's forward model is a one-layer GRU driven by the actions alone (what the planner rolls out). */
+    public static boolean plannable(JepaNetwork net) {
+        java.util.Map<String, INDArray> p = net.graph().getVertex(JepaNetwork.ROLLOUT).paramTable(false);
+        return p != null && p.containsKey("Wi0") && !p.containsKey("Wi1") && p.get("Wi0").size(0) == 2;
+    }
+
     /** Encodings [2][D] of an episode's start and goal frames. */
     double[][] encode(Episode e) {
         int pixels = 28 * 28, c = norm.channels();
@@ -75,6 +81,16 @@ public final class JepaWorldModel implements WorldModel {
                 return summed ? total / steps.length : total;
             }
         };
+    }
+
+    /** The states the model predicts for a plan: s_start, then one per action ([horizon + 1][D]). */
+    public double[][] predictedStates(Episode e, double[][] plan) {
+        double[] start = encode(e)[0];
+        GruModel.Step[] steps = gru.rollout(start, inputs(plan));
+        double[][] out = new double[steps.length + 1][];
+        out[0] = start;
+        for (int t = 0; t < steps.length; t++) out[t + 1] = steps[t].out();
+        return out;
     }
 
     /** The normalised actions as the GRU's inputs. */

@@ -13,23 +13,21 @@ public record WorldConfig(String kind, double dotStd, double clampMin, double cl
                           Wall wall) implements java.io.Serializable {
 
     /**
-     * An optional vertical wall at column {@code x} that no dot crosses except through a door, the rows
-     * [doorMin, doorMax] (seed 001's two-room world for planning); drawn into every channel as a line of the dot's
-     * peak intensity. Disabled: the world has no wall and its data are what they were without one.
+     * The wall of the two-room world (seed 001's planning world): a vertical wall at column {@code x} that no dot
+     * crosses except through a door, the rows [doorMin, doorMax]; drawn into every channel as a line of the dot's peak
+     * intensity. Worlds without a wall ignore it.
      */
-    public record Wall(boolean enabled, double x, double doorMin, double doorMax) implements java.io.Serializable {
-        public static final Wall NONE = new Wall(false, 14, 11, 17);
+    public record Wall(double x, double doorMin, double doorMax) implements java.io.Serializable {
+        public static final Wall DEFAULT = new Wall(14, 11, 17);
 
         public Wall {
-            if (enabled) {
-                Check.range("world.wall.x", x, 1, IMAGE_SIZE - 2);
-                if (!(doorMax > doorMin)) throw new ConfigError("world.wall.door-max must be > world.wall.door-min, got " + doorMax + " <= " + doorMin);
-            }
+            Check.range("world.wall.x", x, 1, IMAGE_SIZE - 2);
+            if (!(doorMax > doorMin)) throw new ConfigError("world.wall.door-max must be > world.wall.door-min, got " + doorMax + " <= " + doorMin);
         }
 
         /** Whether a step from (x0, y0) to x1 crosses the wall outside the door (y at the crossing, linearly). */
         public boolean blocks(double x0, double y0, double x1, double y1) {
-            if (!enabled || (x0 < x) == (x1 < x)) return false;
+            if ((x0 < x) == (x1 < x)) return false;
             double y = x1 == x0 ? y0 : y0 + (y1 - y0) * (x - x0) / (x1 - x0);
             return y < doorMin || y > doorMax;
         }
@@ -37,7 +35,7 @@ public record WorldConfig(String kind, double dotStd, double clampMin, double cl
 
     /** Without a wall. */
     public WorldConfig(String kind, double dotStd, double clampMin, double clampMax, double maxStep, double kappa) {
-        this(kind, dotStd, clampMin, clampMax, maxStep, kappa, Wall.NONE);
+        this(kind, dotStd, clampMin, clampMax, maxStep, kappa, Wall.DEFAULT);
     }
 
     /** The moving-dot grid: 28×28 pixels, 17 frames (16 actions). */
@@ -55,8 +53,7 @@ public record WorldConfig(String kind, double dotStd, double clampMin, double cl
     public static WorldConfig from(Config c) {
         return new WorldConfig(Check.string(c, "world.kind"), Check.number(c, "world.dot-std"), Check.number(c, "world.clamp-min"),
                 Check.number(c, "world.clamp-max"), Check.number(c, "world.max-step"), Check.number(c, "world.kappa"),
-                new Wall(Check.bool(c, "world.wall.enabled"), Check.number(c, "world.wall.x"), Check.number(c, "world.wall.door-min"),
-                        Check.number(c, "world.wall.door-max")));
+                new Wall(Check.number(c, "world.wall.x"), Check.number(c, "world.wall.door-min"), Check.number(c, "world.wall.door-max")));
     }
 
     /** Number of actions per sequence. */

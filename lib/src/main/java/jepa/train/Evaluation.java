@@ -55,9 +55,10 @@ public final class Evaluation {
      * The metrics rows of a run of {@code method}. {@code net} is the trained network on the caller's side (for the
      * method's own probes; null for a baseline), {@code splits} folds through the same network wherever the data is.
      */
-    public static List<MetricRow> evaluate(Method method, JepaNetwork net, Splits splits, ProbeConfig pc, long seed, int dim, int dots) {
+    public static Evaluated evaluate(Method method, JepaNetwork net, Splits splits, ProbeConfig pc, long seed, int dim, int dots) {
         if (method instanceof Baseline b)
-            return splits.fold(Split.TEST, new Score(ProbeView.ROLLOUT, List.of(new Scored(ProbeEvaluation.ROLLOUT, b.solver(), b.predictor(dots), false)))).rows();
+            return new Evaluated(splits.fold(Split.TEST, new Score(ProbeView.ROLLOUT,
+                    List.of(new Scored(ProbeEvaluation.ROLLOUT, b.solver(), b.predictor(dots), false)))).rows(), null);
         LinearProbe rollout, encoder;
         if (pc.solver().equals(ProbeConfig.EXACT)) {
             ProbeFit fit = splits.fold(Split.PROBE_TRAIN, new Fit(ProbeView.ROLLOUT, dim, dots));
@@ -76,8 +77,11 @@ public final class Evaluation {
         List<MetricRow> rows = new ArrayList<>(splits.fold(Split.TEST, new Score(ProbeView.ROLLOUT, test)).rows());
         rows.addAll(splits.fold(Split.PROBE_TRAIN, new Score(ProbeView.ROLLOUT, List.of(new Scored(ProbeEvaluation.ROLLOUT_TRAIN, pc.solver(), rollout, false)))).rows());
         if (method instanceof Hierarchical h) rows.addAll(levelTwo(h, splits, dots));
-        return rows;
+        return new Evaluated(rows, rollout);
     }
+
+    /** The metrics rows, and the rollout probe they came from (null for a baseline): planning reads positions with it. */
+    public record Evaluated(List<MetricRow> rows, LinearProbe rollout) {}
 
     /**
      * A hierarchical method's second level (H-JEPA): its own exact linear probe fitted on probe-train's level-2 rollout

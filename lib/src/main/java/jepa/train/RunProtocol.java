@@ -10,6 +10,7 @@ import jepa.method.JepaParams;
 import jepa.method.Method;
 import jepa.method.Methods;
 import jepa.method.NetworkMethod;
+import jepa.plan.GoalReaching;
 import jepa.probe.MetricRow;
 import jepa.world.MovingDots;
 import jepa.world.Normalization;
@@ -30,8 +31,8 @@ import java.util.function.Consumer;
 public final class RunProtocol {
     private RunProtocol() {}
 
-    /** The outcome (null for a method without a network) and the metrics rows. */
-    public record Result(Trainer.Outcome outcome, List<MetricRow> metrics) {}
+    /** The outcome (null for a method without a network), the metrics rows and the planning rows. */
+    public record Result(Trainer.Outcome outcome, List<MetricRow> metrics, List<GoalReaching.Row> planning) {}
 
     /** The epochs' order of a config over a training split of {@code splitSize} sequences. */
     public static EpochOrder order(JepaConfig cfg, long splitSize) {
@@ -52,10 +53,20 @@ public final class RunProtocol {
         return trainer.run(source, parallel);
     }
 
-    /** The metrics of a run: a trained network read from its folder (any batch size), or a baseline's. */
-    public static List<MetricRow> evaluate(JepaConfig cfg, Method method, Path dir, Evaluation.Splits splits) {
-        JepaNetwork net = method instanceof NetworkMethod ? new JepaNetwork(Checkpoints.restore(dir.resolve("model.zip"), false), params(cfg)) : null;
-        return Evaluation.evaluate(method, net, splits, cfg.probe(), cfg.train().seed(), cfg.method().embedding(), MovingDots.of(cfg.world()).dots());
+    /**
+     * The evaluation of a finished run — its metrics rows and, with planning.episodes > 0, its goal-reaching rows — with
+     * the trained network read from its folder (any batch size); a baseline has no network.
+     */
+    public static Result evaluate(JepaConfig cfg, Method method, Path dir, Evaluation.Splits splits, Normalization norm, Trainer.Outcome outcome) {
+        JepaNetwork net = method instanceof NetworkMethod ? network(cfg, dir) : null;
+        Evaluation.Evaluated e = Evaluation.evaluate(method, net, splits, cfg.probe(), cfg.train().seed(), cfg.method().embedding(),
+                MovingDots.of(cfg.world()).dots());
+        return new Result(outcome, e.rows(), Planning.run(cfg, net, norm, e.rollout(), dir));
+    }
+
+    /** A trained run's network, read from its folder without updater state. */
+    static JepaNetwork network(JepaConfig cfg, Path dir) {
+        return new JepaNetwork(Checkpoints.restore(dir.resolve("model.zip"), false), params(cfg));
     }
 
     /** A sweep's run on one node: the splits streamed from the generator (the bytes the generate job writes). */
@@ -69,16 +80,15 @@ public final class RunProtocol {
             BatchSource train = new GeneratedBatches(cfg.world(), cfg.noise(), d.seed(), n.trainingSplit(), size, cfg.train().batchSize(),
                     norm, order(cfg, size));
             outcome = train(cfg, n, train, null, dir, log);
-            if (!outcome.finished()) return new Result(outcome, List.of());
+            if (!outcome.finished()) return new Result(outcome, List.of(), List.of());
         }
-        Evaluation.Splits splits = generatedSplits(cfg, norm, dir, method);
-        return new Result(outcome, evaluate(cfg, method, dir, splits));
+        return evaluate(cfg, method, dir, generatedSplits(cfg, norm, dir, method), norm, outcome);
     }
 
     /** The probe-train and test splits from the generator, folded here through the run's network. */
     static Evaluation.Splits generatedSplits(JepaConfig cfg, Normalization norm, Path dir, Method method) {
         var d = cfg.dataset();
-        JepaNetwork net = method instanceof NetworkMethod ? new JepaNetwork(Checkpoints.restore(dir.resolve("model.zip"), false), params(cfg)) : null;
+        JepaNetwork net = method instanceof NetworkMethod ? network(cfg, dir) : null;
         return new Evaluation.Splits() {
             @Override
             public <A> A fold(Split split, Evaluation.Fold<A> fold) {

@@ -31,6 +31,7 @@ public final class MovingDotWorld {
     private final Distractors distractors;
     private final VonMises vonMises;
     private final int dots, frames, side;
+    private final boolean walled;
     private final float clampMin, clampMax, range;
     private final double peak, halfInvVar, stepRatio;
 
@@ -39,6 +40,7 @@ public final class MovingDotWorld {
         this.distractors = distractors;
         this.vonMises = new VonMises(world.kappa());
         this.dots = MovingDots.of(world).dots();
+        this.walled = MovingDots.of(world).walled();
         this.frames = world.frames();
         this.side = world.imageSize();
         this.clampMin = (float) world.clampMin();
@@ -58,6 +60,9 @@ public final class MovingDotWorld {
     public WorldConfig world() { return world; }
 
     public Distractors distractors() { return distractors; }
+
+    /** Whether a wall divides the world (the two-room world). */
+    public boolean walled() { return walled; }
 
     /** Image channels per frame: one per dot. */
     public int channels() { return dots; }
@@ -134,7 +139,7 @@ public final class MovingDotWorld {
      */
     public float[] step(float x, float y, float ax, float ay) {
         float nx = clamp(x + ax), ny = clamp(y + ay);
-        if (world.wall().blocks(x, y, nx, ny)) nx = x;
+        if (walled && world.wall().blocks(x, y, nx, ny)) nx = x;
         return new float[]{nx, ny};
     }
 
@@ -169,8 +174,8 @@ public final class MovingDotWorld {
 
     /** The wall's pixels (column round(x), every row outside the door) at the dot's peak intensity, in each of n images. */
     private void renderWall(float[] img, int images) {
+        if (!walled) return;
         WorldConfig.Wall w = world.wall();
-        if (!w.enabled()) return;
         int col = (int) Math.round(w.x());
         for (int k = 0; k < images; k++)
             for (int row = 0; row < side; row++)

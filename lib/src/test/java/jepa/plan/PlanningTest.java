@@ -62,7 +62,7 @@ class PlanningTest {
 
     @Test
     void theWallBlocksTheDotInTheGeneratorAndTheDoorLetsItThrough() {
-        JepaConfig cfg = JepaConfig.load(null, List.of("world.wall.enabled=true", "noise.alpha=0", "world.max-step=6"));
+        JepaConfig cfg = JepaConfig.load(null, List.of("world.kind=two-rooms", "noise.alpha=0", "world.max-step=6"));
         WorldConfig wc = cfg.world();
         MovingDotWorld world = MovingDotWorld.of(wc, cfg.noise(), Split.TRAIN);
         float[] blocked = world.step(12f, 4f, 5f, 0f), door = world.step(12f, 14f, 5f, 0f);
