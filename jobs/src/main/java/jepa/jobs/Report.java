@@ -207,11 +207,23 @@ public final class Report {
                 + "ORDER BY t.noise_temporal, t.noise_kind, t.alpha, " + methodOrder("t.method") + ", t.method";
     }
 
+    /**
+     * Fig. 3: RMSE vs α per noise setting and method. The noise-free cell (α = 0: the same data whatever the noise kind
+     * and temporal) appears in every noise setting's panel.
+     */
     static String fig3Sql() {
-        return "SELECT noise_temporal, noise_kind, method, alpha, count(DISTINCT seed) AS n_seeds, count(*) AS n_runs, "
+        return everyPanelAtZero("SELECT noise_temporal, noise_kind, method, alpha, count(DISTINCT seed) AS n_seeds, count(*) AS n_runs, "
                 + meanStd("average", "rmse") + ", first(selection) AS selection FROM report_run_rmse WHERE world = 'single' "
-                + "GROUP BY noise_temporal, noise_kind, method, alpha ORDER BY noise_temporal, noise_kind, " + methodOrder("method")
-                + ", method, alpha";
+                + "GROUP BY noise_temporal, noise_kind, method, alpha", "method, alpha, n_seeds, n_runs, rmse_mean, rmse_std, selection");
+    }
+
+    /** Rows of (noise_temporal, noise_kind, method, alpha, …) with the α = 0 rows repeated in every setting that has α > 0. */
+    static String everyPanelAtZero(String grouped, String rest) {
+        String g = "g." + String.join(", g.", rest.split(",\\s*"));
+        return "SELECT * FROM (WITH g AS (" + grouped + "), p AS (SELECT DISTINCT noise_temporal AS pt, noise_kind AS pk FROM g WHERE alpha > 0) "
+                + "SELECT noise_temporal, noise_kind, " + rest + " FROM g WHERE alpha > 0 OR NOT EXISTS (SELECT 1 FROM p) UNION ALL "
+                + "SELECT p.pt AS noise_temporal, p.pk AS noise_kind, " + g + " FROM g CROSS JOIN p WHERE g.alpha = 0) "
+                + "ORDER BY noise_temporal, noise_kind, " + methodOrder("method") + ", method, alpha";
     }
 
     /**
@@ -219,11 +231,10 @@ public final class Report {
      * α — the runs of that set, whatever their own cell would have chosen.
      */
     static String fig5Sql() {
-        return "SELECT a.noise_temporal, a.noise_kind, a.method, a.alpha, count(DISTINCT a.seed) AS n_seeds, count(*) AS n_runs, "
-                + meanStd("a.average", "rmse") + " FROM report_all_rmse a JOIN report_cells c ON a.method <=> c.method "
-                + "AND a.world <=> c.world AND a.noise_kind <=> c.noise_kind AND a.noise_temporal <=> c.noise_temporal AND c.alpha = 0 "
-                + "WHERE a.world = 'single' AND a.hp = c.chosen_hp GROUP BY a.noise_temporal, a.noise_kind, a.method, a.alpha "
-                + "ORDER BY a.noise_temporal, a.noise_kind, " + methodOrder("a.method") + ", a.method, a.alpha";
+        return everyPanelAtZero("SELECT a.noise_temporal, a.noise_kind, a.method, a.alpha, count(DISTINCT a.seed) AS n_seeds, "
+                + "count(*) AS n_runs, " + meanStd("a.average", "rmse") + " FROM report_all_rmse a JOIN report_cells c ON a.method <=> c.method "
+                + "AND a.world <=> c.world AND c.alpha = 0 WHERE a.world = 'single' AND a.hp = c.chosen_hp "
+                + "GROUP BY a.noise_temporal, a.noise_kind, a.method, a.alpha", "method, alpha, n_seeds, n_runs, rmse_mean, rmse_std");
     }
 
     /**

@@ -323,4 +323,17 @@ class ReportTest extends SparkTest {
         assertEquals(0.3, num(f5.get(1), "rmse_mean"), 1e-9, "Fig. 5 at α = 1: the α = 0 choice (lr 0.1) held");
         assertTrue(Files.exists(out.resolve("fig5.png")));
     }
+
+    @Test
+    void theNoiseFreeCellAppearsInEveryNoisePanel() throws IOException {
+        // a sweep runs α = 0 once (under its first noise setting): Fig. 3 draws it in each setting that has noise
+        constant(run("vicreg", "single", "changing", "uniform", 0f, "0.1", 1, "finished"), "rollout", 0.01);
+        constant(run("vicreg", "single", "changing", "uniform", 1f, "0.1", 1, "finished"), "rollout", 0.04);
+        constant(run("vicreg", "single", "fixed", "uniform", 1f, "0.1", 1, "finished"), "rollout", 0.09);
+        writeTables();
+        Report.report(spark, config());
+        List<String> keys = csv(dir.resolve("results").resolve("report").resolve("fig3.csv")).stream()
+                .map(r -> r.get("noise_temporal") + "/" + r.get("alpha")).toList();
+        assertEquals(List.of("changing/0.0", "changing/1.0", "fixed/0.0", "fixed/1.0"), keys);
+    }
 }
