@@ -44,11 +44,11 @@ public final class Train {
         String split = n.trainingSplit().id();
         Dataset<Row> rows = Datasets.split(spark, cfg, split);
         ParquetBatches source = new ParquetBatches(rows, new BatchAssembler(norm, cfg.world()), cfg.train().batchSize(),
-                RunProtocol.order(cfg, RunProtocol.trainingSplitSize(cfg, n)));
+                RunProtocol.order(cfg, n));
         Runs.write(spark, cfg, Runs.RunRecord.untrained(run, RunStatus.RUNNING, "", started, null, backend));
         Trainer.Outcome o;
         if (cfg.parallel().averaging()) {
-            o = RunProtocol.train(cfg, n, source, new ParameterAveraging(spark, cfg, rows, norm), run.dir(), Main.PROGRESS);
+            o = RunProtocol.train(cfg, n, source, new ParameterAveraging(spark, cfg, n, rows, norm), run.dir(), Main.PROGRESS);
         } else {
             // the driver trains: its maths gets the driver's cores, not the one per task core that OMP_NUM_THREADS says
             int before = NativeThreads.set(SparkSessions.driverCores(spark));

@@ -34,9 +34,14 @@ public final class RunProtocol {
     /** The outcome (null for a method without a network), the metrics rows and the planning rows. */
     public record Result(Trainer.Outcome outcome, List<MetricRow> metrics, List<GoalReaching.Row> planning) {}
 
-    /** The epochs' order of a config over a training split of {@code splitSize} sequences. */
-    public static EpochOrder order(JepaConfig cfg, long splitSize) {
-        return new EpochOrder(cfg.train().seed(), splitSize, cfg.train().sequencesPerEpoch(), cfg.train().epochs());
+    /**
+     * The epochs' order of a config for {@code method} over its training split. train.sequences-per-epoch reads the
+     * training split's sequences afresh each epoch; a method that trains on probe-train (Supervised, as the reference's
+     * full-finetune probe) reads all of probe-train every epoch.
+     */
+    public static EpochOrder order(JepaConfig cfg, Method method) {
+        long perEpoch = method.trainingSplit() == Split.TRAIN ? cfg.train().sequencesPerEpoch() : 0;
+        return new EpochOrder(cfg.train().seed(), trainingSplitSize(cfg, method), perEpoch, cfg.train().epochs());
     }
 
     /** Sequences in the split {@code method} trains on. */
@@ -78,7 +83,7 @@ public final class RunProtocol {
         if (method instanceof NetworkMethod n) {
             long size = trainingSplitSize(cfg, n);
             BatchSource train = new GeneratedBatches(cfg.world(), cfg.noise(), d.seed(), n.trainingSplit(), size, cfg.train().batchSize(),
-                    norm, order(cfg, size));
+                    norm, order(cfg, n));
             outcome = train(cfg, n, train, null, dir, log);
             if (!outcome.finished()) return new Result(outcome, List.of(), List.of());
         }
