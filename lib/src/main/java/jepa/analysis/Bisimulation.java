@@ -102,6 +102,9 @@ public final class Bisimulation {
         }
     }
 
+    /** R* of a transition data set. */
+    public static Result solve(Transitions d) { return solve(d.states(), d.actions(), d.source(), d.action(), d.aux(), d.next()); }
+
     /**
      * R* of the transitions (source[i], action[i], aux[i], next[i]), i = 0..n−1, over state ids 0..states−1 and action
      * ids 0..actions−1; aux[i] is p(source[i]) and must agree between rows of the same source.

@@ -55,6 +55,16 @@ class BisimulationTest {
         for (int k = 0; k <= 8; k++) assertEquals(k, cls[k]);
         // (0, 8) needs four incs before only one of them sits at 4: it enters at round 5, the last
         assertEquals(5, r.rounds());
+
+        // the same from the world's configuration, with and without the no-op action
+        for (String threeWay : new String[]{"false", "true"}) {
+            CountingConfig c = CountingConfig.of(ConfigFactory.parseString("counting.three-way = " + threeWay)
+                    .withFallback(JepaConfig.defaults()).resolve());
+            Bisimulation.Result q = Bisimulation.solve(Transitions.countQuotient(c));
+            assertEquals(9, q.classes(), "three-way " + threeWay);
+            assertEquals(36, q.certifiedPairs());
+            assertArrayEquals(cls, q.classOf());
+        }
     }
 
     @Test
@@ -237,28 +247,28 @@ class BisimulationTest {
 
     @Test
     void rawCountingObservationsAreNeverCertifiedApartWithinACount() {
-        // every observation row is its own state; the action is its effect class (0 = dec, 1 = inc)
+        // every observation row is its own state; the action is its effect class (Transitions.DEC / INC)
         CountingConfig c = CountingConfig.of(ConfigFactory.parseString("counting { episode-length = 12 }")
                 .withFallback(JepaConfig.defaults()).resolve());
         CountingWorld w = new CountingWorld(c);
+        List<CountingWorld.Episode> episodes = new ArrayList<>();
         List<CountingWorld.Step> all = new ArrayList<>();
-        List<int[]> transitions = new ArrayList<>();
         for (long id = 0; all.size() < 4000; id++) {
-            List<CountingWorld.Step> steps = w.counts(1, id).steps();
-            for (CountingWorld.Step step : steps) {
-                if (step.hasTransition()) transitions.add(new int[]{all.size(), w.effect(step.action()) > 0 ? 1 : 0, all.size() + 1});
-                all.add(step);
-            }
+            episodes.add(w.counts(1, id));
+            all.addAll(episodes.get(episodes.size() - 1).steps());
         }
-        int m = transitions.size();
-        int[] s = new int[m], a = new int[m], t = new int[m];
-        double[] p = new double[m];
-        for (int i = 0; i < m; i++) {
-            s[i] = transitions.get(i)[0]; a[i] = transitions.get(i)[1]; t[i] = transitions.get(i)[2];
-            p[i] = all.get(s[i]).reward();
+        Transitions d = Transitions.of(w, episodes);
+        assertEquals(all.size(), d.states());
+        assertEquals(all.size() - episodes.size(), d.source().length, "every row but each episode's last is a source");
+        for (int i = 0; i < d.source().length; i++) {
+            CountingWorld.Step from = all.get(d.source()[i]), to = all.get(d.next()[i]);
+            assertEquals(from.nextCount(), to.count());
+            assertEquals(from.episode(), to.episode());
+            assertEquals(from.nextCount() > from.count() || (from.count() == 8 && from.action() >= 0) ? Transitions.INC : Transitions.DEC, d.action()[i]);
+            assertEquals(from.reward(), d.aux()[i]);
         }
         long start = System.nanoTime();
-        Bisimulation.Result r = Bisimulation.solve(all.size(), 2, s, a, p, t);
+        Bisimulation.Result r = Bisimulation.solve(d);
         double seconds = (System.nanoTime() - start) / 1e9;
         long crossCount = 0, rewardDiffers = 0;
         for (int x = 0; x < all.size(); x++) {
