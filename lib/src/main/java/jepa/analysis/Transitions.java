@@ -1,6 +1,6 @@
 package jepa.analysis;
 
-import jepa.config.CountingConfig;
+import jepa.settings.CountingConfig;
 import jepa.world.CountingWorld;
 
 import java.util.List;

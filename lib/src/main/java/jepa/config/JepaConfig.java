@@ -10,6 +10,7 @@ import jepa.method.Methods;
 import jepa.settings.Check;
 import jepa.settings.ComputeConfig;
 import jepa.settings.ConfigError;
+import jepa.settings.CountingConfig;
 import jepa.settings.DatasetConfig;
 import jepa.settings.MethodConfig;
 import jepa.settings.NoiseConfig;
@@ -73,10 +74,14 @@ public record JepaConfig(String dataRoot, ScaleConfig scale, SparkConfig spark, 
         Methods.type(method.name());
         // every method's own keys are checked, not only the chosen one's: a sweep or the bench may build any of them
         for (jepa.method.MethodType t : Methods.ALL) t.create(MethodConfig.from(c.withValue("method.name", ConfigValueFactory.fromAnyRef(t.name()))));
+        CountingConfig.from(c);   // checked whatever the world, like every section
         return new JepaConfig(Check.string(c, "data-root"), ScaleConfig.from(c), SparkConfig.from(c), ComputeConfig.from(c), world, NoiseConfig.from(c),
                 DatasetConfig.from(c), method, TrainConfig.from(c), ParallelConfig.from(c), ProbeConfig.from(c), PlanningConfig.from(c), BenchConfig.from(c),
                 SweepConfig.from(c), c);
     }
+
+    /** The counting world's section (seed 002). */
+    public CountingConfig counting() { return CountingConfig.from(raw); }
 
     /** Rebuilds a config from its {@link #render() rendering} (a snapshot stored beside outputs). */
     public static JepaConfig fromRendered(String hocon) {

@@ -1,5 +1,9 @@
 package jepa.nn;
 
+import jepa.accel.SameDiffVertices;
+import jepa.accel.TorchInitialisable;
+import jepa.accel.VjpSameDiffVertex;
+
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -27,7 +31,7 @@ import java.util.SplittableRandom;
  * vertices backpropagate twice the true gradient, and with LayerNorm's reductions the stock vertex also fails from its
  * second backward pass on and after a change of batch size.
  */
-public class NormedLinear extends VjpSameDiffVertex implements PytorchInit.Initialisable {
+public class NormedLinear extends VjpSameDiffVertex implements TorchInitialisable {
     public static final double EPS = 1e-5;
     /** TD-MPC2's weight_init: nn.init.trunc_normal_(weight, std=0.02), whose cut-off is ±2 absolute. */
     static final double INIT_STD = 0.02, INIT_CUT = 2.0;

@@ -1,6 +1,6 @@
 package jepa.world;
 
-import jepa.config.CountingConfig;
+import jepa.settings.CountingConfig;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,7 +1,7 @@
 package jepa.analysis;
 
 import com.typesafe.config.ConfigFactory;
-import jepa.config.CountingConfig;
+import jepa.settings.CountingConfig;
 import jepa.config.JepaConfig;
 import jepa.world.CountingWorld;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class BisimulationTest {
 
         // the same from the world's configuration, with and without the no-op action
         for (String threeWay : new String[]{"false", "true"}) {
-            CountingConfig c = CountingConfig.of(ConfigFactory.parseString("counting.three-way = " + threeWay)
+            CountingConfig c = CountingConfig.from(ConfigFactory.parseString("counting.three-way = " + threeWay)
                     .withFallback(JepaConfig.defaults()).resolve());
             Bisimulation.Result q = Bisimulation.solve(Transitions.countQuotient(c));
             assertEquals(9, q.classes(), "three-way " + threeWay);
@@ -248,7 +248,7 @@ class BisimulationTest {
     @Test
     void rawCountingObservationsAreNeverCertifiedApartWithinACount() {
         // every observation row is its own state; the action is its effect class (Transitions.DEC / INC)
-        CountingConfig c = CountingConfig.of(ConfigFactory.parseString("counting { episode-length = 12 }")
+        CountingConfig c = CountingConfig.from(ConfigFactory.parseString("counting { episode-length = 12 }")
                 .withFallback(JepaConfig.defaults()).resolve());
         CountingWorld w = new CountingWorld(c);
         List<CountingWorld.Episode> episodes = new ArrayList<>();

@@ -1,8 +1,8 @@
 package jepa.world;
 
 import com.typesafe.config.ConfigFactory;
-import jepa.config.ConfigError;
-import jepa.config.CountingConfig;
+import jepa.settings.ConfigError;
+import jepa.settings.CountingConfig;
 import jepa.config.JepaConfig;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,7 @@ class CountingWorldTest {
     /** The default config with HOCON overrides such as {@code "radius = 4"} inside the counting block. */
     static CountingConfig config(String... overrides) {
         String text = "counting { " + String.join("\n", overrides) + " }";
-        return CountingConfig.of(ConfigFactory.parseString(text).withFallback(JepaConfig.defaults()).resolve());
+        return CountingConfig.from(ConfigFactory.parseString(text).withFallback(JepaConfig.defaults()).resolve());
     }
 
     static CountingWorld world(String... overrides) { return new CountingWorld(config(overrides)); }
@@ -97,7 +97,7 @@ class CountingWorldTest {
 
     @Test
     void defaultsAreThePapersWorld() {
-        CountingConfig c = CountingConfig.defaults();
+        CountingConfig c = JepaConfig.load(null, List.of()).counting();
         assertEquals(64, c.imageSize());
         assertEquals(8, c.maxCount());
         assertEquals(4, c.target());

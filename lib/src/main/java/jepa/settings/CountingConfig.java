@@ -1,7 +1,6 @@
-package jepa.config;
+package jepa.settings;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 
 import java.util.HashSet;
 import java.util.List;
@@ -67,29 +66,16 @@ public record CountingConfig(int imageSize, int maxCount, int target, int radius
                     + " placed objects may block all " + free + " centres");
     }
 
-    static CountingConfig from(Config c) {
-        List<String> shapes;
-        try {
-            shapes = c.getStringList("counting.shapes");
-        } catch (ConfigException.Missing e) {
-            throw new ConfigError("missing config key counting.shapes");
-        } catch (ConfigException.WrongType e) {
-            throw new ConfigError("config key counting.shapes has the wrong type: " + e.getMessage(), e);
-        }
+    /** The counting block of a fully merged config (e.g. JepaConfig.raw()). */
+    public static CountingConfig from(Config c) {
         return new CountingConfig(Check.integer(c, "counting.image-size"), Check.integer(c, "counting.max-count"),
                 Check.integer(c, "counting.target"), Check.integer(c, "counting.radius"), Check.integer(c, "counting.min-gap"),
-                Check.integer(c, "counting.placement-tries"), shapes, Check.integer(c, "counting.colour-min"),
+                Check.integer(c, "counting.placement-tries"), Check.strings(c, "counting.shapes"), Check.integer(c, "counting.colour-min"),
                 Check.integer(c, "counting.colour-max"), Check.integer(c, "counting.episode-length"),
                 Check.integer(c, "counting.action-repeat"), Check.bool(c, "counting.three-way"),
                 Check.number(c, "counting.no-op-threshold"), Check.bool(c, "counting.end-on-success"),
                 Check.integer(c, "counting.grace-steps"), Check.bool(c, "counting.keep-frame-on-no-op"));
     }
-
-    /** The counting block of a fully merged config (e.g. {@link JepaConfig#raw()}). */
-    public static CountingConfig of(Config c) { return from(c); }
-
-    /** The built-in defaults: the paper's world. */
-    public static CountingConfig defaults() { return from(JepaConfig.defaults().resolve()); }
 
     /** The minimum distance between two object centres along x or y (Chebyshev): boxes 2r+1 wide plus the gap. */
     public int separation() { return separation(radius, minGap); }

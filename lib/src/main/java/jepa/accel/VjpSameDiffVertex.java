@@ -1,4 +1,4 @@
-package jepa.nn;
+package jepa.accel;
 
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
