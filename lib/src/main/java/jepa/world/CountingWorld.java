@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * action taken from it and the count it leads to; the last row is the final observation, with action NaN and
  * next_count −1, so every transition (row t → row t+1) has both frames.
  * <p>
- * An episode is a pure function of (dataset seed, episode id): its own stream, split into one stream for the episode's
+ * An episode is a pure function of (dataset seed, split, episode id): its own stream, split into one stream for the episode's
  * draws (k₀, shape, colour), one for actions and one for frames (split again per observation), so the counts and
  * actions do not depend on rendering and the bytes do not depend on partitioning or generation order.
  */
@@ -64,13 +64,13 @@ public final class CountingWorld {
     public int frameBytes() { return 3 * side * side; }
 
     /** The episode with its frames. */
-    public Episode episode(long datasetSeed, long episodeId) { return generate(datasetSeed, episodeId, true); }
+    public Episode episode(long datasetSeed, Split split, long episodeId) { return generate(datasetSeed, split, episodeId, true); }
 
     /** The same counts, actions and rewards as {@link #episode}, without rendering (every frame null). */
-    public Episode counts(long datasetSeed, long episodeId) { return generate(datasetSeed, episodeId, false); }
+    public Episode counts(long datasetSeed, Split split, long episodeId) { return generate(datasetSeed, split, episodeId, false); }
 
-    private Episode generate(long datasetSeed, long episodeId, boolean render) {
-        SplittableRandom root = new SplittableRandom(SequenceSeed.seed(datasetSeed, SALT_COUNTING, episodeId));
+    private Episode generate(long datasetSeed, Split split, long episodeId, boolean render) {
+        SplittableRandom root = new SplittableRandom(SequenceSeed.seed(datasetSeed, SALT_COUNTING ^ SequenceSeed.salt(split), episodeId));
         SplittableRandom draws = root.split(), actions = root.split(), frames = root.split();
         int k = draws.nextInt(config.maxCount() + 1);
         CountingShape shape = shapes.get(draws.nextInt(shapes.size()));

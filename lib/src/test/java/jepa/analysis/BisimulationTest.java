@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import jepa.settings.CountingConfig;
 import jepa.config.JepaConfig;
 import jepa.world.CountingWorld;
+import jepa.world.Split;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -254,7 +255,7 @@ class BisimulationTest {
         List<CountingWorld.Episode> episodes = new ArrayList<>();
         List<CountingWorld.Step> all = new ArrayList<>();
         for (long id = 0; all.size() < 4000; id++) {
-            episodes.add(w.counts(1, id));
+            episodes.add(w.counts(1, Split.TRAIN, id));
             all.addAll(episodes.get(episodes.size() - 1).steps());
         }
         Transitions d = Transitions.of(w, episodes);

@@ -62,7 +62,7 @@ class CountingWorldTest {
             CountingWorld w = world("shapes = [\"" + shape + "\"]", "episode-length = 12", "end-on-success = false");
             int[] seenCounts = new int[9];
             for (long id = 0; id < 150; id++) {
-                CountingWorld.Episode e = w.episode(11, id);
+                CountingWorld.Episode e = w.episode(11, Split.TRAIN, id);
                 assertEquals(shape, e.shape());
                 for (CountingWorld.Step s : e.steps()) {
                     assertEquals(s.count(), objects(s.frame(), 64, s.colour(), CountingShape.of(shape), 3), shape + " count");
@@ -114,7 +114,7 @@ class CountingWorldTest {
         CountingWorld w = world("episode-length = 10", "end-on-success = false");
         int zeros = 0;
         for (long id = 0; id < 300; id++)
-            for (CountingWorld.Step s : w.episode(5, id).steps()) {
+            for (CountingWorld.Step s : w.episode(5, Split.TRAIN, id).steps()) {
                 boolean allBlack = true;
                 for (byte b : s.frame()) if (b != 0) { allBlack = false; break; }
                 assertEquals(s.count() == 0, allBlack, "count " + s.count());
@@ -128,7 +128,7 @@ class CountingWorldTest {
         CountingWorld w = world("episode-length = 12");
         int successes = 0;
         for (long id = 0; id < 2000; id++) {
-            List<CountingWorld.Step> steps = w.episode(7, id).steps();
+            List<CountingWorld.Step> steps = w.episode(7, Split.TRAIN, id).steps();
             int first = -1;
             for (int t = 0; t < steps.size(); t++) {
                 CountingWorld.Step s = steps.get(t);
@@ -153,11 +153,11 @@ class CountingWorldTest {
     void withoutGraceTheSuccessFrameEndsTheEpisodeAndWithoutEndingOnSuccessItRunsFull() {
         CountingWorld noGrace = world("episode-length = 12", "grace-steps = 0"), full = world("episode-length = 12", "end-on-success = false");
         for (long id = 0; id < 500; id++) {
-            List<CountingWorld.Step> s = noGrace.episode(2, id).steps();
+            List<CountingWorld.Step> s = noGrace.episode(2, Split.TRAIN, id).steps();
             CountingWorld.Step last = s.get(s.size() - 1);
             for (int t = 0; t < s.size() - 1; t++) assertEquals(0f, s.get(t).reward(), "no success before the end");
             assertTrue(last.reward() == 1f || s.size() == 13);
-            assertEquals(13, full.episode(2, id).steps().size());
+            assertEquals(13, full.episode(2, Split.TRAIN, id).steps().size());
         }
     }
 
@@ -166,7 +166,7 @@ class CountingWorldTest {
         CountingWorld w = world("episode-length = 40", "end-on-success = false");
         int clampedLow = 0, clampedHigh = 0;
         for (long id = 0; id < 300; id++) {
-            List<CountingWorld.Step> steps = w.episode(9, id).steps();
+            List<CountingWorld.Step> steps = w.episode(9, Split.TRAIN, id).steps();
             for (int t = 0; t < steps.size() - 1; t++) {
                 CountingWorld.Step s = steps.get(t);
                 assertTrue(s.action() >= -1f && s.action() <= 1f);
@@ -195,7 +195,7 @@ class CountingWorldTest {
         assertEquals(4, w.next(4, 0.2f));
         int noOps = 0;
         for (long id = 0; id < 200; id++)
-            for (CountingWorld.Step s : w.episode(4, id).steps()) {
+            for (CountingWorld.Step s : w.episode(4, Split.TRAIN, id).steps()) {
                 if (!s.hasTransition()) continue;
                 if (Math.abs(s.action()) < 1 / 3.0) { assertEquals(s.count(), s.nextCount()); noOps++; }
                 else assertEquals(Math.max(0, Math.min(8, s.count() + (s.action() < 0 ? -1 : 1))), s.nextCount());
@@ -209,7 +209,7 @@ class CountingWorldTest {
         CountingWorld redraw = world("three-way = true", "episode-length = 20", "end-on-success = false");
         int kept = 0, moved = 0;
         for (long id = 0; id < 100; id++) {
-            List<CountingWorld.Step> a = keep.episode(1, id).steps(), b = redraw.episode(1, id).steps();
+            List<CountingWorld.Step> a = keep.episode(1, Split.TRAIN, id).steps(), b = redraw.episode(1, Split.TRAIN, id).steps();
             for (int t = 0; t < a.size() - 1; t++) {
                 if (a.get(t).count() != a.get(t).nextCount() || a.get(t).count() == 0) continue;
                 if (keep.effect(a.get(t).action()) != 0) continue;
@@ -223,11 +223,11 @@ class CountingWorldTest {
     }
 
     @Test
-    void anEpisodeIsAPureFunctionOfSeedAndId() {
+    void anEpisodeIsAPureFunctionOfSeedSplitAndId() {
         CountingWorld w = world();
-        CountingWorld.Episode first = w.episode(42, 17);
-        for (long id = 100; id > 0; id -= 7) w.episode(42, id);       // other episodes in another order in between
-        CountingWorld.Episode again = new CountingWorld(config()).episode(42, 17);
+        CountingWorld.Episode first = w.episode(42, Split.TRAIN, 17);
+        for (long id = 100; id > 0; id -= 7) w.episode(42, Split.TRAIN, id);       // other episodes in another order in between
+        CountingWorld.Episode again = new CountingWorld(config()).episode(42, Split.TRAIN, 17);
         assertEquals(first.steps().size(), again.steps().size());
         for (int t = 0; t < first.steps().size(); t++) {
             CountingWorld.Step a = first.steps().get(t), b = again.steps().get(t);
@@ -238,14 +238,15 @@ class CountingWorldTest {
             assertArrayEquals(a.colour(), b.colour());
             assertEquals(a.shape(), b.shape());
         }
-        CountingWorld.Episode counts = w.counts(42, 17);
+        CountingWorld.Episode counts = w.counts(42, Split.TRAIN, 17);
         for (int t = 0; t < first.steps().size(); t++) {
             assertNull(counts.steps().get(t).frame());
             assertEquals(first.steps().get(t).count(), counts.steps().get(t).count(), "counts() gives episode() without frames");
             assertEquals(first.steps().get(t).action(), counts.steps().get(t).action());
         }
-        assertFalse(Arrays.equals(w.episode(42, 18).steps().get(0).frame(), first.steps().get(0).frame())
-                && Arrays.equals(w.episode(43, 17).steps().get(0).frame(), first.steps().get(0).frame()), "seed and id both matter");
+        assertFalse(Arrays.equals(w.episode(42, Split.TRAIN, 18).steps().get(0).frame(), first.steps().get(0).frame())
+                && Arrays.equals(w.episode(43, Split.TRAIN, 17).steps().get(0).frame(), first.steps().get(0).frame()), "seed and id both matter");
+        assertFalse(Arrays.equals(w.episode(42, Split.TEST, 17).colour(), first.colour()), "the split matters too");
     }
 
     @Test
@@ -253,7 +254,7 @@ class CountingWorldTest {
         CountingWorld w = world();
         int[] starts = new int[9], shapes = new int[4];
         for (long id = 0; id < 9000; id++) {
-            CountingWorld.Episode e = w.counts(3, id);
+            CountingWorld.Episode e = w.counts(3, Split.TRAIN, id);
             starts[e.steps().get(0).count()]++;
             shapes[CountingShape.of(e.shape()).ordinal()]++;
             for (int c : e.colour()) assertTrue(c >= 30 && c < 226, "colour " + c);
