@@ -25,7 +25,7 @@ class CountingGenerateTest extends SparkTest {
     @TempDir Path dir;
 
     private JepaConfig config(String root, String... extra) {
-        List<String> o = new ArrayList<>(List.of("data-root=" + root, "world.kind=counting", "dataset.name=episodes",
+        List<String> o = new ArrayList<>(List.of("data-root=" + root, "world.kind=counting", "method.name=pjepa-reward", "dataset.name=episodes",
                 "dataset.train=13", "dataset.probe-train=5", "dataset.test=4"));
         o.addAll(Arrays.asList(extra));
         return JepaConfig.load(null, o);

@@ -5,10 +5,11 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * TD-MPC2's soft cross-entropy between logits and a soft target distribution t (the two-hot targets of {@link TwoHot}):
- * L = −Σ_i t_i·log softmax(logits)_i per example, averaged over the batch. With the output layer's activation
+ * L = w·(−Σ_i t_i·log softmax(logits)_i) per example, averaged over the batch (w: the loss's weight, default 1). With the output layer's activation
  * {@code IDENTITY} its pre-output are the logits. Gradient per example: softmax(logits)·Σt − t.
  * <p>
  * DL4J conventions: the score is the batch mean, the gradient is that of the batch sum (the updater divides by the
@@ -16,13 +17,25 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * maximum subtracted, so large logits stay finite.
  */
 public class SoftCrossEntropy implements ILossFunction {
+    /** The loss's coefficient in a sum of losses (P-JEPA's c_p): score and gradient are multiplied by it. */
+    @JsonProperty private double weight = 1;
+
+    /** Weight 1 (also for JSON deserialisation). */
+    public SoftCrossEntropy() {}
+
+    public SoftCrossEntropy(double weight) {
+        if (!(weight >= 0) || Double.isInfinite(weight)) throw new IllegalArgumentException("weight must be finite and >= 0, got " + weight);
+        this.weight = weight;
+    }
+
+    public double weight() { return weight; }
 
     /** Per example i: −Σ_j labels[i, j]·log softmax(logits[i])_j, as [B, 1]. */
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         INDArray logits = logits(labels, preOutput, activationFn);
         INDArray lse = logSumExp(logits);
-        INDArray score = lse.muli(labels.sum(true, 1)).subi(labels.mul(logits).sum(true, 1));
+        INDArray score = lse.muli(labels.sum(true, 1)).subi(labels.mul(logits).sum(true, 1)).muli(weight);
         return mask == null ? score : score.muli(perExample(mask, score));
     }
 
@@ -37,7 +50,7 @@ public class SoftCrossEntropy implements ILossFunction {
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         INDArray logits = logits(labels, preOutput, activationFn);
         INDArray e = Transforms.exp(logits.subColumnVector(logits.max(true, 1)), false);
-        INDArray dLogits = e.diviColumnVector(e.sum(true, 1)).muliColumnVector(labels.sum(true, 1)).subi(labels);
+        INDArray dLogits = e.diviColumnVector(e.sum(true, 1)).muliColumnVector(labels.sum(true, 1)).subi(labels).muli(weight);
         INDArray grad = activationFn.backprop(preOutput.dup(), dLogits).getFirst();
         return mask == null ? grad : grad.muliColumnVector(perExample(mask, grad));
     }
@@ -53,13 +66,13 @@ public class SoftCrossEntropy implements ILossFunction {
     public String name() { return "SoftCrossEntropy"; }
 
     @Override
-    public String toString() { return "SoftCrossEntropy()"; }
+    public String toString() { return "SoftCrossEntropy(weight=" + weight + ")"; }
 
     @Override
-    public boolean equals(Object o) { return o instanceof SoftCrossEntropy; }
+    public boolean equals(Object o) { return o instanceof SoftCrossEntropy s && s.weight == weight; }
 
     @Override
-    public int hashCode() { return SoftCrossEntropy.class.hashCode(); }
+    public int hashCode() { return Double.hashCode(weight); }
 
     private static INDArray logits(INDArray labels, INDArray preOutput, IActivation activationFn) {
         if (!labels.equalShapes(preOutput))
