@@ -51,7 +51,8 @@ import java.util.SplittableRandom;
  *       against zeros weighted c_dyn — so the gradient reaches both E(o) (through T) and E(o′) (no stop-gradient);</li>
  *   <li>{@code aux}: P(z) = NormedLinear(256 → 512) → NormedLinear(512 → 512) → Linear(512 → 101 two-hot logits,
  *       1 for MSE on symlog r, or 256 for the random projection), weighted c_p;</li>
- *   <li>{@code decoder}: the decoder on {@link Detach}(z), MSE against o in [−1, 1].</li>
+ *   <li>{@code decoder}: the decoder on {@link Detach}(z) of the batch's first 1/decoder-parts, MSE against o in
+ *       [−1, 1].</li>
  * </ul>
  * Adam at the variant's lr, the encoder's parameters at lr·encoder-lr-scale. TD-MPC2's init ({@link TdMpc2Init}),
  * with the reward head's last weight zero as TD-MPC2 starts it.
@@ -65,10 +66,12 @@ public final class PJepaNetwork {
     private final PJepa method;
     private final int imageSize;
     private final INDArray projection;      // pjepa-random's fixed map [3·S·S, 256]; null otherwise
+    private final int decoderParts;
     private static final TwoHot TWO_HOT = TwoHot.tdmpc2();
 
-    private PJepaNetwork(ComputationGraph graph, PJepa method, int imageSize) {
+    private PJepaNetwork(ComputationGraph graph, PJepa method, int imageSize, int decoderParts) {
         this.graph = graph;
+        this.decoderParts = decoderParts;
         this.method = method;
         this.imageSize = imageSize;
         this.projection = method.aux() == PJepa.Aux.RANDOM ? projection(method.projectionSeed(), 3 * imageSize * imageSize) : null;
@@ -85,11 +88,13 @@ public final class PJepaNetwork {
         cg.init();
         TdMpc2Init.apply(cg, seed);
         if (method.aux() == PJepa.Aux.REWARD) cg.getLayer(AUX).getParam("W").assign(0);   // TD-MPC2: zero_(reward[-1].weight)
-        return new PJepaNetwork(cg, method, imageSize);
+        return new PJepaNetwork(cg, method, imageSize, config.decoderParts());
     }
 
     /** A network restored from a checkpoint (the graph as saved, with its updater state). */
-    public static PJepaNetwork of(ComputationGraph graph, PJepa method, int imageSize) { return new PJepaNetwork(graph, method, imageSize); }
+    public static PJepaNetwork of(ComputationGraph graph, PJepa method, PJepaConfig config, int imageSize) {
+        return new PJepaNetwork(graph, method, imageSize, config.decoderParts());
+    }
 
     static ComputationGraphConfiguration configuration(PJepa m, PJepaConfig config, int imageSize, boolean decoder) {
         IUpdater encoderUpdater = ReferenceAdam.of(m.encoderLr());
@@ -123,8 +128,12 @@ public final class PJepaNetwork {
         }
         if (decoder) {
             gb.addVertex("dec_in", new Detach(), Z);
-            ConvDecoder.add(gb, "dec_in", LATENT, imageSize, DECODED);
-            gb.addLayer(DECODER, new CnnLossLayer.Builder(new LossMSE()).activation(Activation.IDENTITY).build(), DECODED);
+            String in = "dec_in";
+            if (config.decoderParts() > 1) gb.addVertex(in = "dec_part", new BatchSlice(0, config.decoderParts()), "dec_in");
+            ConvDecoder.add(gb, in, LATENT, imageSize, DECODED);
+            // the mean over channels and pixels (F.mse_loss): the loss layer averages channels and sums pixels
+            gb.addLayer(DECODER, new CnnLossLayer.Builder(new LossMSE(Nd4j.valueArrayOf(new long[]{1, 3}, 1.0 / ((double) imageSize * imageSize))))
+                    .activation(Activation.IDENTITY).build(), DECODED);
             outputs.add(DECODER);
         }
         return gb.setOutputs(outputs.toArray(new String[0])).build();
@@ -147,7 +156,10 @@ public final class PJepaNetwork {
         int n = b.size();
         if (method.dynamics()) labels.add(Nd4j.zeros(DataType.FLOAT, n, LATENT));
         if (method.aux() != PJepa.Aux.NONE) labels.add(auxTargets(b));
-        if (graph.getConfiguration().getNetworkOutputs().contains(DECODER)) labels.add(b.observations().mul(2));   // [−1, 1]
+        if (graph.getConfiguration().getNetworkOutputs().contains(DECODER)) {
+            if (n % decoderParts != 0) throw new IllegalArgumentException("batch of " + n + " is not " + decoderParts + " equal parts (pjepa.decoder-parts)");
+            labels.add(b.observations().get(NDArrayIndex.interval(0, n / decoderParts)).mul(2));    // [−1, 1]
+        }
         return new org.nd4j.linalg.dataset.MultiDataSet(inputs(b.frames(), b.actions()), labels.toArray(new INDArray[0]));
     }
 
@@ -196,8 +208,11 @@ public final class PJepaNetwork {
 
     /** The decoder's reconstruction of images [n, 3, S, S], in [−1, 1] units: [n, 3, S, S]. */
     public INDArray decode(INDArray images) {
-        long n = images.size(0);
-        INDArray frames = method.dynamics() ? Nd4j.concat(0, images, images) : images;
+        INDArray[] copies = new INDArray[decoderParts];        // the decoder reads the first 1/decoder-parts of the batch
+        java.util.Arrays.fill(copies, images);
+        INDArray o = Nd4j.concat(0, copies);
+        long n = o.size(0);
+        INDArray frames = method.dynamics() ? Nd4j.concat(0, o, o) : o;
         Map<String, INDArray> act = graph.feedForward(inputs(frames, Nd4j.zeros(DataType.FLOAT, n, 1)), false);
         return act.get(DECODED).dup();
     }

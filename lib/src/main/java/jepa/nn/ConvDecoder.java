@@ -12,8 +12,9 @@ import org.nd4j.linalg.activations.Activation;
 /**
  * P-JEPA's probe decoder (App. D: "6-layer convolutional decoder trained with MSE on normalized images [−1, 1]"), sized
  * for CPU: Linear(latent → 32·(S/16)²) + ReLU → [nearest ×2 → Conv k3 32→32] → [×2, 32→32] → [×2, 32→16] → Conv k3
- * 16→16 → [×2, 16→8] → Conv k3 8→3, ReLU after every convolution but the last. Each "nearest ×2 → Conv" is one
- * {@link UpsampledConv2d}. Input [N, latent] (P-JEPA feeds it through {@link Detach}); output [N, 3, S, S].
+ * 16→16 → Conv k3 16→16 → [×2, 16→3], ReLU after every convolution but the last. Each "nearest ×2 → Conv" is one
+ * {@link UpsampledConv2d}; no convolution runs at full resolution (a full-resolution patch matrix at 64 px cost more
+ * than the whole encoder step). Input [N, latent] (P-JEPA feeds it through {@link Detach}); output [N, 3, S, S].
  * The paper gives only the depth and the loss; this layout is the project's.
  */
 public final class ConvDecoder {
@@ -29,8 +30,8 @@ public final class ConvDecoder {
         gb.addLayer(p + "u2", up(32, 32, Activation.RELU), p + "u1");
         gb.addLayer(p + "u3", up(32, 16, Activation.RELU), p + "u2");
         gb.addLayer(p + "c4", conv(16, 16, Activation.RELU), p + "u3");
-        gb.addLayer(p + "u5", up(16, 8, Activation.RELU), p + "c4");
-        gb.addLayer(output, conv(8, 3, Activation.IDENTITY), p + "u5");
+        gb.addLayer(p + "c5", conv(16, 16, Activation.RELU), p + "c4");
+        gb.addLayer(output, up(16, 3, Activation.IDENTITY), p + "c5");
         return output;
     }
 

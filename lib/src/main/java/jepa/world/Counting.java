@@ -16,4 +16,6 @@ public enum Counting implements World {
     @Override public String view() { return "counting"; }
 
     @Override public List<String> evaluations() { return List.of("clusters", "bisimulation"); }
+
+    @Override public RunKind runKind() { return RunKind.COUNT_CLUSTERS; }
 }
