@@ -43,4 +43,49 @@ class PJepaBench {
         Arrays.sort(t);
         System.out.printf("pjepa bench median %s %s decoder=%s B=%d: %.3f s/step, %.1f transitions/s%n", method, encoder, decoder, b, t[steps / 2], b / t[steps / 2]);
     }
+
+    /** The embeddings' scale at initialisation for both encoders (std over a batch, mean over features). */
+    @Test
+    void initialScale() {
+        for (String encoder : List.of("conv", "resnet")) {
+            JepaConfig cfg = JepaConfig.load(null, List.of("world.kind=counting", "method.name=pjepa-reward", "pjepa.encoder=" + encoder));
+            PJepa m = (PJepa) Methods.create(cfg.method());
+            PJepaNetwork net = PJepaNetwork.build(m, cfg.pjepa(), 64, 1, false);
+            CountingBatches source = new CountingBatches(new CountingWorld(cfg.counting()), 1, Split.TRAIN, 200);
+            long[] ids = new long[64];
+            for (int i = 0; i < ids.length; i++) ids[i] = 5L * i;
+            CountingBatch b = source.batch(ids, false);
+            org.nd4j.linalg.api.ndarray.INDArray z = net.encode(b.frames(), 64);
+            System.out.printf("pjepa init scale %s: feature std %.5f, mean |z| %.5f%n", encoder, z.std(0).meanNumber().doubleValue(),
+                    org.nd4j.linalg.ops.transforms.Transforms.abs(z).meanNumber().doubleValue());
+        }
+    }
+
+    /** Sanity: the loss terms on one fixed batch over steps (-Dpjepa.bench.method, -Dpjepa.bench.overrides=k=v,...). */
+    @Test
+    void overfitOneBatch() {
+        String method = System.getProperty("pjepa.bench.method", "reward-only");
+        List<String> o = new java.util.ArrayList<>(List.of("world.kind=counting", "method.name=" + method));
+        String extra = System.getProperty("pjepa.bench.overrides", "");
+        if (!extra.isEmpty()) o.addAll(List.of(extra.split(",")));
+        JepaConfig cfg = JepaConfig.load(null, o);
+        PJepa m = (PJepa) Methods.create(cfg.method());
+        PJepaNetwork net = PJepaNetwork.build(m, cfg.pjepa(), cfg.counting().imageSize(), 1, false);
+        CountingBatches source = new CountingBatches(new CountingWorld(cfg.counting()), 1, Split.TRAIN, 400);
+        long[] ids = new long[64];
+        for (int i = 0; i < ids.length; i++) ids[i] = 7L * i;
+        CountingBatch b = source.batch(ids, m.dynamics());
+        int pos = 0;
+        for (float r : b.rewards()) if (r > 0) pos++;
+        System.out.println("overfit: " + pos + " of 64 rewarded");
+        MultiDataSet mds = net.dataSet(b);
+        for (int i = 0; i < Integer.getInteger("pjepa.bench.steps", 200); i++) {
+            net.graph().fit(mds);
+            if (i % 10 == 0) System.out.println("overfit " + method + " step " + i + " " + net.terms());
+        }
+        java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> act = net.graph().feedForward(net.inputs(b.frames(), b.actions()), false);
+        for (String v : List.of("encoder", "z", "aux_h1", "aux_h2", "aux"))
+            System.out.printf("overfit activations %s: std over examples (mean over features) %.6f, mean |x| %.6f%n", v,
+                    act.get(v).std(0).meanNumber().doubleValue(), org.nd4j.linalg.ops.transforms.Transforms.abs(act.get(v)).meanNumber().doubleValue());
+    }
 }

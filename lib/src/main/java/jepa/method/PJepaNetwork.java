@@ -101,12 +101,12 @@ public final class PJepaNetwork {
         GraphBuilder gb = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).updater(ReferenceAdam.of(m.lr())).graphBuilder();
         if (m.dynamics()) gb.addInputs(FRAMES, ACTION).setInputTypes(InputType.convolutional(imageSize, imageSize, 3), InputType.feedForward(1));
         else gb.addInputs(FRAMES).setInputTypes(InputType.convolutional(imageSize, imageSize, 3));
-        String encoded = m.dynamics() ? ENCODER : Z;
-        if (config.encoder().equals(PJepaConfig.RESNET)) ResNetEncoder.add(gb, FRAMES, LATENT, encoderUpdater, encoded);
-        else ConvEncoder.add(gb, FRAMES, imageSize, LATENT, encoderUpdater, encoded);
+        // the same vertex names in every variant: the same initial encoder (TdMpc2Init keys its streams by name)
+        if (config.encoder().equals(PJepaConfig.RESNET)) ResNetEncoder.add(gb, FRAMES, LATENT, encoderUpdater, ENCODER);
+        else ConvEncoder.add(gb, FRAMES, imageSize, LATENT, encoderUpdater, ENCODER);
         List<String> outputs = new ArrayList<>();
+        gb.addVertex(Z, new BatchSlice(0, m.dynamics() ? 2 : 1), ENCODER);
         if (m.dynamics()) {
-            gb.addVertex(Z, new BatchSlice(0, 2), ENCODER);
             gb.addVertex(Z_NEXT, new BatchSlice(1, 2), ENCODER);
             gb.addVertex("dyn_in", new MergeVertex(), Z, ACTION);
             gb.addVertex("dyn_h", new NormedLinear(LATENT + 1, HIDDEN), "dyn_in");
@@ -191,7 +191,7 @@ public final class PJepaNetwork {
 
     /** E(images) for images [n, 3, S, S], in chunks of {@code chunk}: [n, 256]. */
     public INDArray encode(INDArray images, int chunk) {
-        String out = method.dynamics() ? ENCODER : Z;
+        String out = ENCODER;
         int layer = -1;                                      // feedForward stops after a LAYER index (not a vertex index)
         org.deeplearning4j.nn.api.Layer[] layers = graph.getLayers();
         for (int i = 0; i < layers.length; i++) if (out.equals(layers[i].conf().getLayer().getLayerName())) layer = i;

@@ -78,7 +78,7 @@ class PJepaNetworkTest {
             PJepaNetwork net = PJepaNetwork.build(method(c), c.pjepa(), 64, 1, false);
             long enc = 0;
             for (org.deeplearning4j.nn.graph.vertex.GraphVertex v : net.graph().getVertices())
-                if (v.getVertexName().startsWith(PJepaNetwork.Z) && !v.getVertexName().startsWith("z_next")) enc += v.numParams();
+                if (v.getVertexName().startsWith(PJepaNetwork.ENCODER)) enc += v.numParams();
             assertEquals(encoder.equals("conv") ? ConvEncoder.params(64, 256) : ResNetEncoder.params(256), enc, encoder);
             CountingBatch b = batch(c, false, 0, 1);
             assertArrayEquals(new long[]{2, 256}, net.encode(b.frames(), 2).shape(), encoder);
