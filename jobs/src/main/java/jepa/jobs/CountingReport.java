@@ -112,11 +112,11 @@ public final class CountingReport {
         return new Report.ReportResult(target, List.copyOf(out.keySet()), md, clusters.rows().size());
     }
 
-    /** Per finished counting run: the clusters at the start, at the best checkpoint (Fig. 2's) and at the last. */
+    /** Per finished counting run: the clusters at the start, at the best trained checkpoint (Fig. 2's) and at the last. */
     static String clustersSql() {
         String runs = "SELECT run_id, method, seed, dataset FROM runs WHERE world = 'counting' AND status = 'finished'";
         return "WITH c AS (SELECT c.*, r.method, r.seed, r.dataset FROM clusters c JOIN (" + runs + ") r ON c.run_id = r.run_id), "
-                + "ranked AS (SELECT *, row_number() OVER (PARTITION BY run_id ORDER BY nc_accuracy DESC, step) AS best_rank, "
+                + "ranked AS (SELECT *, row_number() OVER (PARTITION BY run_id ORDER BY step > 0 DESC, nc_accuracy DESC, step) AS best_rank, "
                 + "row_number() OVER (PARTITION BY run_id ORDER BY step DESC) AS last_rank, "
                 + "row_number() OVER (PARTITION BY run_id ORDER BY step) AS first_rank FROM c) "
                 + "SELECT b.method, b.seed, b.dataset, f.nc_accuracy AS start_nc_accuracy, b.step AS best_step, b.nc_accuracy AS best_nc_accuracy, "
@@ -275,14 +275,14 @@ public final class CountingReport {
                 .append(cfg.train().sequencesPerEpoch() > 0 ? " of " + cfg.train().sequencesPerEpoch() + " transitions" : "").append("\n");
         b.append("- nearest-centroid accuracy: centroids per count from the probe_train observations, scored on the test "
                 + "observations (chance ≈ 1/9); RankMe and feature std of the test embeddings. Fig. 2 is drawn at each run's best "
-                + "checkpoint (highest accuracy), as the paper did.\n\n");
+                + "trained checkpoint (highest accuracy), as the paper did.\n\n");
         b.append("## Clusters (start, best checkpoint, last checkpoint)\n\n");
         b.append(table(clusters, List.of("method", "seed", "start_nc_accuracy", "best_step", "best_nc_accuracy", "best_rankme",
                 "best_feature_std", "best_within_dist", "best_across_dist", "last_step", "last_nc_accuracy", "last_rankme", "last_feature_std")));
         b.append("\n## Theorem 3: certified non-bisimilar pairs stay apart\n\n");
         b.append("Def. 4 on D (the first ").append(cfg.pjepa().bisimulationEpisodes()).append(" training episodes; every observation "
                 + "its own state, an action its effect class, p = the reward) and on the count quotient of App. C. Per run, at its "
-                + "best checkpoint: the smallest embedding distance over the pairs D certifies (R*), against the median distance "
+                + "last checkpoint: the smallest embedding distance over the pairs D certifies (R*), against the median distance "
                 + "within B*; a zero minimum would be an unhealthy collapse.\n\n");
         b.append(table(theorem3, List.of("dataset", "level", "method", "seed", "states", "sources", "classes", "certified_pairs", "step",
                 "min_certified_distance", "median_within_distance", "ratio")));

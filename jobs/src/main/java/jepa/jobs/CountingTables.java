@@ -27,7 +27,7 @@ import static org.apache.spark.sql.functions.col;
  * The counting world's result tables, partitioned by run_id like the others: {@code clusters} (one row per evaluated
  * checkpoint of a run, from its clusters.csv) and {@code bisimulation} (Def. 4 / Theorem 3: per dataset the count
  * quotient's and the observations' largest bisimulation with run_id null, and per trained run Theorem 3's check at its
- * best checkpoint, from its theorem3.csv).
+ * last checkpoint, from its theorem3.csv).
  */
 public final class CountingTables {
     private CountingTables() {}

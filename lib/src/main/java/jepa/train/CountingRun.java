@@ -42,11 +42,12 @@ import java.util.function.Consumer;
  * A run on the counting world (seed 002): train a P-JEPA variant on the training split's transitions, streamed from the
  * generator in {@link EpochOrder}'s order over transition ids, with a checkpoint per epoch that a re-run resumes from.
  * At the start and after every epoch the embeddings are scored by {@link Clusters} (centroids from probe-train, scored
- * on test) into {@code clusters.csv}. Where the nearest-centroid accuracy is best (the paper draws Fig. 2 where the
- * clusters are most compact) the run keeps its figures: {@code figure.csv} (count and embedding of the first
- * pjepa.figure-observations test observations of a fixed shuffle), {@code strip.png} (observations beside the decoder's
- * outputs), and {@code theorem3.csv} (Theorem 3 on D, the first pjepa.bisimulation-episodes training episodes:
- * the smallest embedding distance over the pairs D certifies non-bisimilar, against the median distance within B*).
+ * on test) into {@code clusters.csv}, and Theorem 3 is checked on D, the first pjepa.bisimulation-episodes training
+ * episodes (the smallest embedding distance over the pairs D certifies non-bisimilar, against the median distance
+ * within B*) into {@code theorem3.csv}, which keeps the latest checkpoint's: the trained encoder's. Where the
+ * nearest-centroid accuracy of a trained checkpoint is best (the paper draws Fig. 2 where the clusters are most
+ * compact) the run keeps its figures: {@code figure.csv} (count and embedding of the first pjepa.figure-observations
+ * test observations of a fixed shuffle) and {@code strip.png} (observations beside the decoder's outputs).
  * No collapse guard: dynamics-only is expected to collapse; only a non-finite loss fails a run.
  */
 public final class CountingRun {
@@ -174,8 +175,10 @@ public final class CountingRun {
         CsvLog rows = new CsvLog(dir.resolve(CLUSTERS), "step,nc_accuracy,rankme,feature_std,within_dist,across_dist");
         rows.append(step, c.ncAccuracy(), c.rankme(), c.featureStd(), c.withinDist(), c.acrossDist());
         rows.flush();
+        theorem3(net, e, step, dir);
         Properties best = properties(dir.resolve(BEST));
-        boolean better = best.isEmpty() || c.ncAccuracy() > Double.parseDouble(best.getProperty("nc_accuracy"));
+        // the best TRAINED checkpoint: the start is the baseline row, never the figure
+        boolean better = step > 0 && (best.isEmpty() || c.ncAccuracy() > Double.parseDouble(best.getProperty("nc_accuracy")));
         log.accept(String.format(Locale.ROOT, "[train %s] step %d: nearest-centroid accuracy %.3f, RankMe %.1f, feature std %.4f, "
                 + "distance within %.4f / across %.4f%s", net.method().name(), step, c.ncAccuracy(), c.rankme(), c.featureStd(),
                 c.withinDist(), c.acrossDist(), better ? " (best)" : ""));
@@ -190,7 +193,7 @@ public final class CountingRun {
         Files.move(tmp, dir.resolve(BEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Fig. 2's data at this checkpoint and Theorem 3's check. */
+    /** Fig. 2's data at this checkpoint. */
     private static void figures(PJepaNetwork net, Evaluation e, INDArray testZ, long step, Path dir) throws IOException {
         int[] counts = e.test().counts();
         StringBuilder f = new StringBuilder("step,index,count");
@@ -205,6 +208,10 @@ public final class CountingRun {
         int[] strip = java.util.Arrays.copyOf(e.figure(), Math.min(STRIP_OBSERVATIONS, e.figure().length));
         INDArray obs = e.test().images(strip);
         ObservationStrip.write(obs.mul(2), net.decode(obs), dir.resolve(STRIP));
+    }
+
+    /** Theorem 3 on D at this checkpoint (the file keeps the latest: the trained encoder's at the end). */
+    private static void theorem3(PJepaNetwork net, Evaluation e, long step, Path dir) throws IOException {
         INDArray dz = encode(net, e.d());
         float[][] emb = new float[e.d().size()][];
         for (int i = 0; i < emb.length; i++) emb[i] = dz.getRow(i).toFloatVector();
