@@ -26,7 +26,8 @@ import static org.apache.spark.sql.functions.col;
 /**
  * The counting world's result tables, partitioned by run_id like the others: {@code clusters} (one row per evaluated
  * checkpoint of a run, from its clusters.csv) and {@code bisimulation} (Def. 4 / Theorem 3: per dataset the count
- * quotient's and the observations' largest bisimulation with run_id null, and per trained run Theorem 3's check at its
+ * quotient's and the observations' largest bisimulation with run_id null — on one node, or as a Spark job
+ * ({@link SparkBisimulation}) beyond the bit matrix's size —, and per trained run Theorem 3's check at its
  * last checkpoint, from its theorem3.csv).
  */
 public final class CountingTables {
@@ -86,9 +87,15 @@ public final class CountingTables {
                 steps.clear();
             }
         }
-        Bisimulation.Result o = Bisimulation.solve(Transitions.of(new CountingWorld(c), eps));
-        return List.of(
-                RowFactory.create(name, QUOTIENT, q.isEquivalence() ? q.classes() : null, q.certifiedPairs(), null, null, null, q.states(), q.sources(), null),
+        Transitions d = Transitions.of(new CountingWorld(c), eps);
+        Row quotient = RowFactory.create(name, QUOTIENT, q.isEquivalence() ? q.classes() : null, q.certifiedPairs(), null, null, null, q.states(), q.sources(), null);
+        if (d.states() > Bisimulation.MAX_STATES) {   // too many pairs for one node's bit matrix: R* as a Spark job
+            int sources = (int) java.util.Arrays.stream(d.source()).distinct().count();
+            return List.of(quotient, RowFactory.create(name, OBSERVATIONS, null, SparkBisimulation.certifiedPairs(spark, d), null, null, null,
+                    d.states(), sources, null));
+        }
+        Bisimulation.Result o = Bisimulation.solve(d);
+        return List.of(quotient,
                 RowFactory.create(name, OBSERVATIONS, o.isEquivalence() ? o.classes() : null, o.certifiedPairs(), null, null, null, o.states(), o.sources(), null));
     }
 

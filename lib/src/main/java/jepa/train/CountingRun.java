@@ -58,7 +58,7 @@ public final class CountingRun {
     private CountingRun() {}
 
     /** The data a run is evaluated on: fixed by the dataset, the same for every variant. */
-    record Evaluation(CountingBatches.Observations centroids, CountingBatches.Observations test, int[] figure,
+    record EvaluationData(CountingBatches.Observations centroids, CountingBatches.Observations test, int[] figure,
                       CountingBatches.Observations d, Bisimulation.Result bisimulation) {}
 
     public static RunProtocol.Result run(JepaConfig cfg, Path dir, Consumer<String> log) {
@@ -73,14 +73,14 @@ public final class CountingRun {
     }
 
     /** The evaluation sets of a config's dataset. */
-    static Evaluation evaluation(JepaConfig cfg) {
+    static EvaluationData evaluation(JepaConfig cfg) {
         CountingWorld world = new CountingWorld(cfg.counting());
         long seed = cfg.dataset().seed();
         PJepaConfig p = cfg.pjepa();
         CountingBatches.Observations test = CountingBatches.observations(world, seed, Split.TEST, cfg.dataset().test());
         CountingBatches.Observations d = CountingBatches.observations(world, seed, Split.TRAIN,
                 Math.min(p.bisimulationEpisodes(), cfg.dataset().train()));
-        return new Evaluation(CountingBatches.observations(world, seed, Split.PROBE_TRAIN, cfg.dataset().probeTrain()), test,
+        return new EvaluationData(CountingBatches.observations(world, seed, Split.PROBE_TRAIN, cfg.dataset().probeTrain()), test,
                 sample(test.size(), p.figureObservations(), seed), d, Bisimulation.solve(Transitions.of(world, d.episodes())));
     }
 
@@ -110,7 +110,7 @@ public final class CountingRun {
         Path model = dir.resolve("model.zip");
         RunState state = RunState.read(dir);
         PJepaNetwork net;
-        Evaluation eval = evaluation(cfg);
+        EvaluationData eval = evaluation(cfg);
         String name = method.name();
         if (state != null && Files.exists(model)) {
             net = PJepaNetwork.of(Checkpoints.restore(model, state.status() == RunStatus.RUNNING), method, cfg.pjepa(), size);
@@ -169,7 +169,7 @@ public final class CountingRun {
     }
 
     /** A clusters row for this checkpoint; the figures and Theorem 3 when its accuracy is the best so far. */
-    static void evaluate(PJepaNetwork net, Evaluation e, JepaConfig cfg, long step, Path dir, Consumer<String> log) throws IOException {
+    static void evaluate(PJepaNetwork net, EvaluationData e, JepaConfig cfg, long step, Path dir, Consumer<String> log) throws IOException {
         INDArray fit = encode(net, e.centroids()), z = encode(net, e.test());
         Clusters c = Clusters.of(fit, e.centroids().counts(), z, e.test().counts(), cfg.counting().maxCount());
         CsvLog rows = new CsvLog(dir.resolve(CLUSTERS), "step,nc_accuracy,rankme,feature_std,within_dist,across_dist");
@@ -194,7 +194,7 @@ public final class CountingRun {
     }
 
     /** Fig. 2's data at this checkpoint. */
-    private static void figures(PJepaNetwork net, Evaluation e, INDArray testZ, long step, Path dir) throws IOException {
+    private static void figures(PJepaNetwork net, EvaluationData e, INDArray testZ, long step, Path dir) throws IOException {
         int[] counts = e.test().counts();
         StringBuilder f = new StringBuilder("step,index,count");
         for (int j = 0; j < testZ.size(1); j++) f.append(",z").append(j);
@@ -211,7 +211,7 @@ public final class CountingRun {
     }
 
     /** Theorem 3 on D at this checkpoint (the file keeps the latest: the trained encoder's at the end). */
-    private static void theorem3(PJepaNetwork net, Evaluation e, long step, Path dir) throws IOException {
+    private static void theorem3(PJepaNetwork net, EvaluationData e, long step, Path dir) throws IOException {
         INDArray dz = encode(net, e.d());
         float[][] emb = new float[e.d().size()][];
         for (int i = 0; i < emb.length; i++) emb[i] = dz.getRow(i).toFloatVector();
