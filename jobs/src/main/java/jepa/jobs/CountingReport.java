@@ -266,9 +266,11 @@ public final class CountingReport {
 
     static String markdown(String root, JepaConfig cfg, ReportText.Table clusters, ReportText.Table theorem3, boolean figures, List<String> files) {
         StringBuilder b = new StringBuilder("# jepa-spark report: P-JEPA on the counting world (seed 002)\n\n");
+        b.append("- scale: **").append(cfg.scale().name()).append("**").append(cfg.scale().note().isBlank() ? "" : " — " + cfg.scale().note())
+                .append("\n");
         b.append("- data root: `").append(root).append("`\n");
         b.append("- generated: ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append("\n");
-        b.append("- scale: ").append(clusters.rows().size()).append(" finished runs; encoder ").append(cfg.pjepa().encoder())
+        b.append("- runs: ").append(clusters.rows().size()).append(" finished; encoder ").append(cfg.pjepa().encoder())
                 .append("; episodes per split (train / probe_train / test) ").append(cfg.dataset().train()).append(" / ")
                 .append(cfg.dataset().probeTrain()).append(" / ").append(cfg.dataset().test()).append("; batch ").append(cfg.train().batchSize())
                 .append(", ").append(cfg.train().epochs()).append(" epochs")
