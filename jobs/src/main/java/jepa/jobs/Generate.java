@@ -11,6 +11,8 @@ import jepa.world.NoiseImages;
 import jepa.world.MovingDots;
 import jepa.world.Normalization;
 import jepa.world.Split;
+import jepa.world.Counting;
+import jepa.world.Worlds;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -91,6 +93,12 @@ public final class Generate {
         long t0 = System.nanoTime();
         try {
             int parts = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : spark.sparkContext().defaultParallelism();
+            if (counting(cfg)) {
+                Map<String, Long> episodes = CountingEpisodes.write(spark, cfg, staging, parts);
+                files.writeJson(JepaConfig.join(staging, METADATA), CountingEpisodes.metadata(cfg, snapshot, episodes));
+                files.publish(staging, target, cfg.dataset().overwrite());
+                return new Result(target, false, episodes, (System.nanoTime() - t0) / 1e9);
+            }
             Map<String, Long> counts = new LinkedHashMap<>();
             for (Split split : Split.values()) {
                 long n = size(cfg, split);
@@ -110,6 +118,9 @@ public final class Generate {
             throw e;
         }
     }
+
+    /** Whether the config's world is the counting world (its episodes, not dot sequences). */
+    static boolean counting(JepaConfig cfg) { return Worlds.of(cfg.world().kind()) instanceof Counting; }
 
     static long size(JepaConfig cfg, Split split) {
         return switch (split) {
@@ -188,7 +199,8 @@ public final class Generate {
     static String generatorSnapshot(JepaConfig cfg) {
         return "version=" + GENERATOR_VERSION + " world=" + cfg.world() + " noise=" + cfg.noise() + " source=" + cfg.noise().resolvedSource()
                 + " seed=" + cfg.dataset().seed() + " sizes=" + cfg.dataset().train() + "/" + cfg.dataset().probeTrain()
-                + "/" + cfg.dataset().test() + " norm=" + cfg.dataset().normBatch() + "x" + cfg.dataset().normBatches();
+                + "/" + cfg.dataset().test() + " norm=" + cfg.dataset().normBatch() + "x" + cfg.dataset().normBatches()
+                + (counting(cfg) ? " counting=" + cfg.counting() : "");
     }
 
     static Map<String, Object> metadata(JepaConfig cfg, String snapshot, Normalization norm, Map<String, Long> counts) {

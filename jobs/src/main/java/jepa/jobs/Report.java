@@ -73,6 +73,7 @@ public final class Report {
     }
 
     public static ReportResult report(SparkSession spark, JepaConfig cfg) {
+        if (CountingReport.applies(cfg)) return CountingReport.report(spark, cfg);   // seed 002's world: its own report
         System.setProperty("java.awt.headless", "true");   // XChart renders through AWT; no display on a cluster node
         String root = cfg.dataRoot();
         List<String> views = Sql.register(spark, root);
@@ -369,7 +370,7 @@ public final class Report {
     }
 
     /** Writes the files into a staging folder and publishes it as the report folder, replacing the previous one. */
-    private static void write(SparkSession spark, String target, Map<String, byte[]> content) {
+    static void write(SparkSession spark, String target, Map<String, byte[]> content) {
         DataFiles files = new DataFiles(spark.sparkContext().hadoopConfiguration());
         files.removeStale(target);
         String staging = files.staging(target);

@@ -2,25 +2,28 @@ package jepa.jobs;
 
 import jepa.settings.ConfigError;
 import jepa.config.JepaConfig;
+import jepa.world.Worlds;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.lit;
 
 /**
- * The {@code sql} job: one Spark SQL query over the data root. Every complete dataset is in the view
- * {@code sequences} (with an extra {@code dataset} column naming its folder); result tables under
+ * The {@code sql} job: one Spark SQL query over the data root. Every complete dataset is in its world's view
+ * ({@code sequences} for the dot worlds, {@code counting} for the counting world; with an extra {@code dataset}
+ * column naming its folder); result tables under
  * {@code <data-root>/results/<table>} are views of their own names.
  */
 public final class Sql {
     /** Result tables that become views when they exist. */
-    public static final List<String> TABLES = List.of("runs", "metrics", "diagnostics", "curves", "planning");
+    public static final List<String> TABLES = List.of("runs", "metrics", "diagnostics", "curves", "planning", "clusters", "bisimulation");
 
     private Sql() {}
 
@@ -48,21 +51,21 @@ public final class Sql {
         }
     }
 
-    /** Creates the views {@code sequences} and each existing result table; returns their names. */
+    /** Creates the dataset views and each existing result table; returns their names. */
     public static List<String> register(SparkSession spark, String dataRoot) {
         DataFiles files = new DataFiles(spark.sparkContext().hadoopConfiguration());
         List<String> views = new ArrayList<>();
-        Dataset<Row> seqs = null;
+        Map<String, Dataset<Row>> byView = new LinkedHashMap<>();   // each world's datasets in the view it names
         for (String meta : files.glob(JepaConfig.join(dataRoot, "*", "*", Generate.METADATA))) {
             String dir = meta.substring(0, meta.length() - Generate.METADATA.length() - 1);
             Map<String, Object> m = files.readJson(meta);
             Dataset<Row> d = spark.read().parquet(dir).withColumn("dataset", lit(String.valueOf(m.get("dataset"))));
-            seqs = seqs == null ? d : seqs.unionByName(d, true);
+            byView.merge(Worlds.of(String.valueOf(m.get("world"))).view(), d, (a, b) -> a.unionByName(b, true));
         }
-        if (seqs != null) {
-            seqs.createOrReplaceTempView("sequences");
-            views.add("sequences");
-        }
+        byView.forEach((view, d) -> {
+            d.createOrReplaceTempView(view);
+            views.add(view);
+        });
         for (String t : TABLES) {
             String dir = JepaConfig.join(dataRoot, "results", t);
             if (files.exists(dir)) {

@@ -38,7 +38,7 @@ public final class Sweep {
 
     /** One finished task: its rows for each result table. */
     record Rows(String runId, RunStatus status, List<Row> runs, List<Row> metrics, List<Row> curves, List<Row> diagnostics,
-                List<Row> planning) implements Serializable {}
+                List<Row> planning, List<Row> clusters, List<Row> bisimulation) implements Serializable {}
 
     public static String sweep(SparkSession spark, JepaConfig cfg) {
         List<List<String>> all = SweepGrid.expand(cfg);
@@ -55,6 +55,7 @@ public final class Sweep {
                 .collect();
         List<Row> runs = new ArrayList<>(), metrics = new ArrayList<>(), curves = new ArrayList<>(), diag = new ArrayList<>(),
                 planning = new ArrayList<>();
+        List<Row> clusters = new ArrayList<>(), bisimulation = new ArrayList<>();
         int failed = 0;
         for (Rows r : results) {
             runs.addAll(r.runs());
@@ -62,6 +63,8 @@ public final class Sweep {
             curves.addAll(r.curves());
             diag.addAll(r.diagnostics());
             planning.addAll(r.planning());
+            clusters.addAll(r.clusters());
+            bisimulation.addAll(r.bisimulation());
             if (r.status() != RunStatus.FINISHED) failed++;
         }
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "runs", runs, Runs.RUNS);
@@ -69,6 +72,8 @@ public final class Sweep {
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "curves", curves, Runs.CURVES);
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "diagnostics", diag, Runs.DIAGNOSTICS);
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "planning", planning, Runs.PLANNING);
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "clusters", clusters, CountingTables.CLUSTERS);
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "bisimulation", bisimulation, CountingTables.BISIMULATION);
         return String.format(Locale.ROOT, "[sweep] %d runs done in %.0f s (%d failed), %d skipped as finished", results.size(),
                 (System.nanoTime() - t0) / 1e9, failed, all.size() - todo.size());
     }
@@ -95,11 +100,13 @@ public final class Sweep {
             Runs.RunRecord rec = o == null ? Runs.RunRecord.untrained(run, RunStatus.FINISHED, "", started, Runs.now(), backend)
                     : Runs.RunRecord.trained(run, o, started, Runs.now(), backend);
             return new Rows(run.id(), rec.status(), List.of(rec.row(c)), Runs.metricRows(run, r.metrics()), Runs.curveRows(run),
-                    Runs.diagnosticRows(run), Runs.planningRows(run, r.planning()));
+                    Runs.diagnosticRows(run), Runs.planningRows(run, r.planning()), CountingTables.clusterRows(run),
+                    CountingTables.bisimulationRows(run, c));
         } catch (RuntimeException e) {
             LOG.warn("run {} failed", run.id(), e);
             Runs.RunRecord rec = Runs.RunRecord.untrained(run, RunStatus.FAILED, "exception: " + e, started, Runs.now(), backend);
-            return new Rows(run.id(), RunStatus.FAILED, List.of(rec.row(c)), List.of(), Runs.curveRows(run), Runs.diagnosticRows(run), List.of());
+            return new Rows(run.id(), RunStatus.FAILED, List.of(rec.row(c)), List.of(), Runs.curveRows(run), Runs.diagnosticRows(run), List.of(),
+                    CountingTables.clusterRows(run), List.of());
         }
     }
 }

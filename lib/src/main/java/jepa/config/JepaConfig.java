@@ -10,6 +10,8 @@ import jepa.method.Methods;
 import jepa.settings.Check;
 import jepa.settings.ComputeConfig;
 import jepa.settings.ConfigError;
+import jepa.settings.CountingConfig;
+import jepa.settings.PJepaConfig;
 import jepa.settings.DatasetConfig;
 import jepa.settings.MethodConfig;
 import jepa.settings.NoiseConfig;
@@ -72,11 +74,31 @@ public record JepaConfig(String dataRoot, ScaleConfig scale, SparkConfig spark, 
         MethodConfig method = MethodConfig.from(c);
         Methods.type(method.name());
         // every method's own keys are checked, not only the chosen one's: a sweep or the bench may build any of them
-        for (jepa.method.MethodType t : Methods.ALL) t.create(MethodConfig.from(c.withValue("method.name", ConfigValueFactory.fromAnyRef(t.name()))));
+        Map<String, jepa.method.Method> methods = new java.util.HashMap<>();
+        for (jepa.method.MethodType t : Methods.ALL)
+            methods.put(t.name(), t.create(MethodConfig.from(c.withValue("method.name", ConfigValueFactory.fromAnyRef(t.name())))));
+        SweepConfig sweep = SweepConfig.from(c);
+        runsOn(methods, method.name(), world.kind(), "method.name", "world.kind");
+        for (String w : sweep.worlds()) for (String m : sweep.methods()) runsOn(methods, m, w, "sweep.methods", "sweep.worlds");
+        CountingConfig.from(c);   // checked whatever the world, like every section
+        PJepaConfig.from(c);
         return new JepaConfig(Check.string(c, "data-root"), ScaleConfig.from(c), SparkConfig.from(c), ComputeConfig.from(c), world, NoiseConfig.from(c),
                 DatasetConfig.from(c), method, TrainConfig.from(c), ParallelConfig.from(c), ProbeConfig.from(c), PlanningConfig.from(c), BenchConfig.from(c),
-                SweepConfig.from(c), c);
+                sweep, c);
     }
+
+    /** A method runs only on the worlds it was made for (seed 000's on the dots, P-JEPA on the counting world). */
+    private static void runsOn(Map<String, jepa.method.Method> methods, String method, String world, String methodKey, String worldKey) {
+        jepa.method.Method m = methods.get(method);
+        if (m != null && !m.runsOn(Worlds.of(world)))
+            throw new ConfigError(methodKey + ": method " + method + " does not run on " + worldKey + " " + world);
+    }
+
+    /** The counting world's section (seed 002). */
+    public CountingConfig counting() { return CountingConfig.from(raw); }
+
+    /** What the P-JEPA variants share (seed 002). */
+    public PJepaConfig pjepa() { return PJepaConfig.from(raw); }
 
     /** Rebuilds a config from its {@link #render() rendering} (a snapshot stored beside outputs). */
     public static JepaConfig fromRendered(String hocon) {

@@ -1,6 +1,8 @@
 package jepa.method;
 
+import jepa.world.MovingDots;
 import jepa.world.Split;
+import jepa.world.World;
 
 /**
  * A method of the registry ({@link Methods}), as the run protocol sees it: whether it trains and on which split. What it
@@ -15,4 +17,7 @@ public interface Method {
 
     /** The split it trains on: the training split, or probe-train for Supervised (as the reference's full-finetune probe). */
     default Split trainingSplit() { return Split.TRAIN; }
+
+    /** Whether it has runs on this world (the seed 000 methods: the moving-dot worlds). */
+    default boolean runsOn(World world) { return world instanceof MovingDots; }
 }

@@ -15,7 +15,8 @@ public final class Methods {
     private Methods() {}
 
     public static final List<MethodType> ALL = concat(List.of(Vicreg.TYPE, SimClr.TYPE, Idm.TYPE, Rssm.TYPE, Supervised.TYPE,
-            RandomInit.TYPE, Center.TYPE), RemedyJepa.TYPES, LatentJepa.TYPES, List.of(HJepa.TYPE));
+            RandomInit.TYPE, Center.TYPE), RemedyJepa.TYPES, LatentJepa.TYPES, List.of(HJepa.TYPE),
+            List.of(PJepa.REWARD, PJepa.RANDOM, PJepa.REWARD_ONLY, PJepa.DYNAMICS_ONLY));
 
     @SafeVarargs
     private static List<MethodType> concat(List<MethodType>... groups) {

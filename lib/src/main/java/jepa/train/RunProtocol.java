@@ -15,6 +15,7 @@ import jepa.probe.MetricRow;
 import jepa.world.MovingDots;
 import jepa.world.Normalization;
 import jepa.world.Split;
+import jepa.world.Worlds;
 
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -74,8 +75,16 @@ public final class RunProtocol {
         return new JepaNetwork(Checkpoints.restore(dir.resolve("model.zip"), false), params(cfg));
     }
 
-    /** A sweep's run on one node: the splits streamed from the generator (the bytes the generate job writes). */
+    /** A sweep's run on one node, as its world's runs go, its data streamed from the generator. */
     public static Result run(JepaConfig cfg, Path dir, Consumer<String> log) {
+        return switch (Worlds.of(cfg.world().kind()).runKind()) {
+            case PROBES -> probed(cfg, dir, log);
+            case COUNT_CLUSTERS -> CountingRun.run(cfg, dir, log);
+        };
+    }
+
+    /** Train, then probe: the splits streamed from the generator (the bytes the generate job writes). */
+    static Result probed(JepaConfig cfg, Path dir, Consumer<String> log) {
         var d = cfg.dataset();
         Normalization norm = GeneratedBatches.estimateNormalization(cfg.world(), cfg.noise(), d.seed(), d.train(), d.normBatch(), d.normBatches());
         Method method = Methods.create(cfg.method());

@@ -15,4 +15,7 @@ public interface World {
 
     /** The evaluations of a trained run on this world, as the metrics table names them. */
     List<String> evaluations();
+
+    /** What its runs do. */
+    default RunKind runKind() { return RunKind.PROBES; }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 public final class Worlds {
     private Worlds() {}
 
-    public static final List<World> ALL = List.of(MovingDots.SINGLE, MovingDots.THREE_DOTS, MovingDots.TWO_ROOMS);
+    public static final List<World> ALL = List.of(MovingDots.SINGLE, MovingDots.THREE_DOTS, MovingDots.TWO_ROOMS, Counting.WORLD);
 
     public static List<String> kinds() { return ALL.stream().map(World::kind).toList(); }
 
