@@ -63,7 +63,6 @@ public final class PytorchInit {
         }
     }
 
-    /** Fills {@code a} with U(−bound, bound) from {@code rng}, in C order. */
     /** U(−bound, bound), drawn in index order from rng (see {@link TorchInitialisable#uniform}). */
     public static void uniform(INDArray a, double bound, SplittableRandom rng) { TorchInitialisable.uniform(a, bound, rng); }
 }
