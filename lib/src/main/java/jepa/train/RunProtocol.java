@@ -36,13 +36,16 @@ public final class RunProtocol {
     public record Result(Trainer.Outcome outcome, List<MetricRow> metrics, List<GoalReaching.Row> planning) {}
 
     /**
-     * The epochs' order of a config for {@code method} over its training split. train.sequences-per-epoch reads the
-     * training split's sequences afresh each epoch; a method that trains on probe-train (Supervised, as the reference's
-     * full-finetune probe) reads all of probe-train every epoch.
+     * The epochs' order of a config for {@code method} over its training split: train.sequences-per-epoch (k) fresh
+     * sequences per epoch. A method that trains on probe-train (Supervised, as the reference's full-finetune probe,
+     * which reads k fresh sequences an epoch too) reads k of probe-train an epoch, cycling over its blocks when it
+     * holds fewer than epochs·k (paper scale: 10k of 300k an epoch, the reference's 1M passes over 300k distinct
+     * sequences), and all of it when it holds fewer than k.
      */
     public static EpochOrder order(JepaConfig cfg, Method method) {
-        long perEpoch = method.trainingSplit() == Split.TRAIN ? cfg.train().sequencesPerEpoch() : 0;
-        return new EpochOrder(cfg.train().seed(), trainingSplitSize(cfg, method), perEpoch, cfg.train().epochs());
+        long k = cfg.train().sequencesPerEpoch(), size = trainingSplitSize(cfg, method);
+        if (method.trainingSplit() == Split.TRAIN) return new EpochOrder(cfg.train().seed(), size, k, cfg.train().epochs());
+        return new EpochOrder(cfg.train().seed(), size, k < size ? k : 0, cfg.train().epochs(), true);
     }
 
     /** Sequences in the split {@code method} trains on. */
