@@ -4,6 +4,8 @@
 #   SPARK_HOME=/opt/spark MASTER=spark://master:7077 submit/standalone.example.sh generate conf/paper.conf
 # The data root must be a path every executor can reach (HDFS, an object store, or a shared mount):
 #   ... generate conf/paper.conf data-root=hdfs:///user/me/jepa
+# Paper-scale Table 1 (one Spark task per run; ~150 executor-hours on 2-core executors, docs/performance.md):
+#   ... pipeline conf/sweeps/paper-table1.conf data-root=hdfs:///user/me/jepa
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 : "${SPARK_HOME:?set SPARK_HOME to a Spark 3.5 distribution}"

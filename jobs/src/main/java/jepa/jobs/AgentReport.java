@@ -1,5 +1,9 @@
 package jepa.jobs;
 
+import jepa.config.JepaConfig;
+import jepa.rl.Variant;
+import jepa.world.RunKind;
+import jepa.world.Worlds;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.knowm.xchart.BitmapEncoder;
@@ -17,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,11 +38,16 @@ final class AgentReport {
     static final int WINDOW = 20;
     static final double SOLVED = 475, COLLAPSED = 1e-7;
     /** Variants in the paper's order (the state run first). */
-    static final List<String> ORDER = List.of("state", "baseline", "jepa+rl", "jepa-only", "jepa-only+reg");
+    static final List<String> ORDER = Arrays.stream(Variant.values()).map(Variant::id).toList();
     private static final Color[] COLOURS = {new Color(90, 90, 90), new Color(31, 119, 180), new Color(44, 160, 44), new Color(214, 39, 40),
             new Color(148, 103, 189)};
 
     private AgentReport() {}
+
+    /** Whether a config's sweep is over worlds whose runs act (then the report is this part alone). */
+    static boolean applies(JepaConfig cfg) {
+        return cfg.sweep().worlds().stream().allMatch(w -> Worlds.of(w).runKind() == RunKind.ACT);
+    }
 
     private static String order(String column) {
         return "coalesce(nullif(array_position(array('" + String.join("', '", ORDER) + "'), " + column + "), 0), 99)";

@@ -8,6 +8,8 @@ import jepa.accel.Backend;
 import jepa.method.Methods;
 import jepa.method.NetworkMethod;
 import jepa.world.MovingDots;
+import jepa.world.RunKind;
+import jepa.world.Worlds;
 import jepa.accel.NativeThreads;
 import jepa.data.Batch;
 import jepa.data.BatchAssembler;
@@ -44,7 +46,7 @@ public final class Bench {
         String master = args.master() != null ? args.master() : conf.get("spark.master", cfg.spark().master());
         int threads = SparkSessions.driverCores(master, conf);
         NativeThreads.set(threads);
-        if (jepa.world.Worlds.of(cfg.world().kind()) instanceof jepa.world.ActingWorld) {   // seed 003: the ViT step and the update cycle
+        if (Worlds.of(cfg.world().kind()).runKind() == RunKind.ACT) {   // seed 003: the ViT step and the update cycle
             AgentBench.run(cfg, threads, args.csv());
             return;
         }

@@ -10,8 +10,8 @@ import jepa.world.MovingDotWorld;
 import jepa.world.NoiseImages;
 import jepa.world.MovingDots;
 import jepa.world.Normalization;
+import jepa.world.RunKind;
 import jepa.world.Split;
-import jepa.world.CartPoleWorld;
 import jepa.world.Worlds;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -33,8 +33,9 @@ import static org.apache.spark.sql.functions.col;
  * The {@code generate} job: train / probe-train / test splits of the configured world as Parquet under
  * {@code <data-root>/<world.kind>/<dataset>/split=<split>/}, plus {@code _dataset.json} (config snapshot,
  * normalisation, noise source, generator version). Each sequence is a pure function of (dataset seed, split, seq_id),
- * so the bytes do not depend on partitioning. The CartPole world writes random-policy episodes instead, one row per
- * step and no splits ({@link CartPoleEpisodes}). The dataset is written to a staging folder and renamed into place
+ * so the bytes do not depend on partitioning. Worlds whose runs are not probed write episodes instead: the counting
+ * world's splits one row per observation ({@link CountingEpisodes}), CartPole's random-policy episodes one row per step
+ * and no splits ({@link CartPoleEpisodes}). The dataset is written to a staging folder and renamed into place
  * whole, so an interrupted run never leaves a dataset that readers would pick up.
  */
 public final class Generate {
@@ -94,30 +95,45 @@ public final class Generate {
         long t0 = System.nanoTime();
         try {
             int parts = cfg.spark().partitions() > 0 ? cfg.spark().partitions() : spark.sparkContext().defaultParallelism();
-            if (Worlds.of(cfg.world().kind()) instanceof CartPoleWorld) {          // episodes, one row per step, no splits
-                Map<String, Long> counts = CartPoleEpisodes.write(spark, cfg, staging, parts);
-                files.writeJson(JepaConfig.join(staging, METADATA), CartPoleEpisodes.metadata(cfg, snapshot, counts));
-                files.publish(staging, target, cfg.dataset().overwrite());
-                return new Result(target, false, counts, (System.nanoTime() - t0) / 1e9);
-            }
-            Map<String, Long> counts = new LinkedHashMap<>();
-            for (Split split : Split.values()) {
-                long n = size(cfg, split);
-                counts.put(split.id(), n);
-                // one folder per split, written directly (partitionBy would sort every 53 kB row within each task)
-                sequences(spark, cfg, split, n, parts).drop("split").write()
-                        .option("parquet.enable.dictionary#frames", "false")   // unique float images: no dictionary
-                        .option("parquet.page.write-checksum.enabled", "false")
-                        .parquet(JepaConfig.join(staging, "split=" + split.id()));
-            }
-            Normalization norm = estimateNormalization(spark, cfg, parts);
-            files.writeJson(JepaConfig.join(staging, METADATA), metadata(cfg, snapshot, norm, counts));
+            Written w = switch (runKind(cfg)) {
+                case PROBES -> splits(spark, cfg, snapshot, staging, parts);
+                case COUNT_CLUSTERS -> {   // episodes, one row per observation
+                    Map<String, Long> counts = CountingEpisodes.write(spark, cfg, staging, parts);
+                    yield new Written(counts, CountingEpisodes.metadata(cfg, snapshot, counts));
+                }
+                case ACT -> {              // random-policy episodes, one row per step, no splits
+                    Map<String, Long> counts = CartPoleEpisodes.write(spark, cfg, staging, parts);
+                    yield new Written(counts, CartPoleEpisodes.metadata(cfg, snapshot, counts));
+                }
+            };
+            files.writeJson(JepaConfig.join(staging, METADATA), w.metadata());
             files.publish(staging, target, cfg.dataset().overwrite());
-            return new Result(target, false, counts, (System.nanoTime() - t0) / 1e9);
+            return new Result(target, false, w.counts(), (System.nanoTime() - t0) / 1e9);
         } catch (RuntimeException e) {
             files.delete(staging);
             throw e;
         }
+    }
+
+    /** What a dataset holds follows what its world's runs do: sequence splits to probe, or the world's episodes. */
+    static RunKind runKind(JepaConfig cfg) { return Worlds.of(cfg.world().kind()).runKind(); }
+
+    /** A written dataset: its row counts and its {@link #METADATA}. */
+    record Written(Map<String, Long> counts, Map<String, Object> metadata) {}
+
+    /** The train / probe-train / test splits of dot sequences, and their normalisation. */
+    static Written splits(SparkSession spark, JepaConfig cfg, String snapshot, String staging, int parts) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Split split : Split.values()) {
+            long n = size(cfg, split);
+            counts.put(split.id(), n);
+            // one folder per split, written directly (partitionBy would sort every 53 kB row within each task)
+            sequences(spark, cfg, split, n, parts).drop("split").write()
+                    .option("parquet.enable.dictionary#frames", "false")   // unique float images: no dictionary
+                    .option("parquet.page.write-checksum.enabled", "false")
+                    .parquet(JepaConfig.join(staging, "split=" + split.id()));
+        }
+        return new Written(counts, metadata(cfg, snapshot, estimateNormalization(spark, cfg, parts), counts));
     }
 
     static long size(JepaConfig cfg, Split split) {
@@ -195,10 +211,14 @@ public final class Generate {
 
     /** The part of the config that determines the bytes: world, noise, dataset seed and sizes, generator version. */
     static String generatorSnapshot(JepaConfig cfg) {
-        if (Worlds.of(cfg.world().kind()) instanceof CartPoleWorld) return CartPoleEpisodes.snapshot(cfg);
-        return "version=" + GENERATOR_VERSION + " world=" + cfg.world() + " noise=" + cfg.noise()
+        String dots = "version=" + GENERATOR_VERSION + " world=" + cfg.world() + " noise=" + cfg.noise() + " source=" + cfg.noise().resolvedSource()
                 + " seed=" + cfg.dataset().seed() + " sizes=" + cfg.dataset().train() + "/" + cfg.dataset().probeTrain()
                 + "/" + cfg.dataset().test() + " norm=" + cfg.dataset().normBatch() + "x" + cfg.dataset().normBatches();
+        return switch (runKind(cfg)) {
+            case PROBES -> dots;
+            case COUNT_CLUSTERS -> dots + " counting=" + cfg.counting();
+            case ACT -> CartPoleEpisodes.snapshot(cfg);
+        };
     }
 
     static Map<String, Object> metadata(JepaConfig cfg, String snapshot, Normalization norm, Map<String, Long> counts) {

@@ -36,7 +36,7 @@ public final class Main {
         } catch (ConfigError e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {      // Spark's job failures are checked exceptions
             java.util.Optional<String> bad = BadData.explain(e);
             if (bad.isEmpty()) throw e;
             System.err.println("error: " + bad.get());

@@ -56,7 +56,7 @@ final class ParameterAveraging implements Trainer.EpochFitter {
     private final int workers, batch, batches;
     private SparkComputationGraph sparkNet;
 
-    ParameterAveraging(SparkSession spark, JepaConfig cfg, Dataset<Row> rows, Normalization norm) {
+    ParameterAveraging(SparkSession spark, JepaConfig cfg, jepa.method.Method method, Dataset<Row> rows, Normalization norm) {
         this.spark = spark;
         this.cfg = cfg;
         this.rows = rows;
@@ -64,7 +64,7 @@ final class ParameterAveraging implements Trainer.EpochFitter {
         this.batch = cfg.train().batchSize();
         int configured = cfg.parallel().workers();
         this.workers = configured > 0 ? configured : spark.sparkContext().defaultParallelism();
-        this.order = RunProtocol.order(cfg, rows.count());
+        this.order = RunProtocol.order(cfg, method);
         this.batches = (int) (order.count() / batch);
         if (batches < 1)
             throw new jepa.settings.ConfigError("train.batch-size = " + batch + " is larger than an epoch (" + order.count() + " sequences)");

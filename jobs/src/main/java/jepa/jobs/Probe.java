@@ -36,6 +36,7 @@ public final class Probe {
     }
 
     public static String probe(SparkSession spark, JepaConfig cfg) {
+        Train.requireProbed(cfg, "probe");
         Runs.Run run = Runs.of(cfg);
         Normalization norm = Datasets.normalization(Datasets.metadata(spark, cfg));
         long t0 = System.nanoTime();
@@ -48,8 +49,10 @@ public final class Probe {
                 return "[probe] run " + run.id() + " is " + state.status().id() + (state.reason().isEmpty() ? "" : " (" + state.reason() + ")") + ": no probe numbers";
             model = readModel(run);
         }
-        List<MetricRow> rows = RunProtocol.evaluate(cfg, method, run.dir(), new ParquetSplits(spark, cfg, norm, model));
+        RunProtocol.Result result = RunProtocol.evaluate(cfg, method, run.dir(), new ParquetSplits(spark, cfg, norm, model), norm, null);
+        List<MetricRow> rows = result.metrics();
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "metrics", Runs.metricRows(run, rows), Runs.METRICS);
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "planning", Runs.planningRows(run, result.planning()), Runs.PLANNING);
         String backend = Backend.current().id();
         Runs.RunRecord r = state == null ? Runs.RunRecord.untrained(run, RunStatus.FINISHED, "", null, Runs.now(), backend)
                 : new Runs.RunRecord(run, RunStatus.FINISHED, "", null, Runs.now(), numParams(cfg, run), state.epochsDone(), state.steps(),

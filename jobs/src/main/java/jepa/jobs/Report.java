@@ -23,7 +23,8 @@ import static org.apache.spark.sql.functions.lit;
 /**
  * The {@code report} job: Table 1 (3-dot world), Fig. 3/5 (RMSE vs α per noise setting, single dot), per-step RMSE
  * and training diagnostics, from the result tables. All aggregation is Spark SQL over the views; this class only
- * formats. Outputs replace {@code <data-root>/results/report/} whole.
+ * formats. Outputs replace {@code <data-root>/results/report/} whole. A sweep over the counting world gets its own
+ * report ({@link CountingReport}); agents' runs (seed 003) get {@link AgentReport}'s part, alone or beside the rest.
  *
  * <p>Which runs count: finished runs with rollout metrics. A run's rollout rows are those of one solver, preferring
  * {@code joint} (supervised's own probe, as the reference reports it), then {@code exact}, then {@code adam}.
@@ -73,10 +74,12 @@ public final class Report {
     }
 
     public static ReportResult report(SparkSession spark, JepaConfig cfg) {
+        if (CountingReport.applies(cfg)) return CountingReport.report(spark, cfg);   // seed 002's world: its own report
         System.setProperty("java.awt.headless", "true");   // XChart renders through AWT; no display on a cluster node
         String root = cfg.dataRoot();
         List<String> views = Sql.register(spark, root);
-        if (views.contains("runs") && views.contains("returns") && !views.contains("metrics")) return agentsOnly(spark, root, views);
+        // agents' runs alone: a sweep over acting worlds, or a data root whose runs all acted
+        if (AgentReport.applies(cfg) || (views.contains("returns") && !views.contains("metrics"))) return agentsOnly(spark, cfg, root, views);
         if (!views.contains("runs") || !views.contains("metrics"))
             throw new ConfigError("no runs/metrics tables under " + JepaConfig.join(root, "results") + " (found: " + views
                     + "): run submit/jepa train and probe first");
@@ -105,6 +108,7 @@ public final class Report {
 
         ReportText.Table table1 = ReportText.Table.of(spark.sql(table1Sql()));
         ReportText.Table fig3 = ReportText.Table.of(spark.sql(fig3Sql()));
+        ReportText.Table fig5 = ReportText.Table.of(spark.sql(fig5Sql()));
         Dataset<Row> perStepAll = spark.sql(perStepSql());
         ReportText.Table perStepCsv = ReportText.Table.of(perStepAll);
         Setting setting = chooseSetting(cfg, perStepCsv.rows());
@@ -117,18 +121,30 @@ public final class Report {
         Map<String, byte[]> out = new LinkedHashMap<>();
         out.put("table1.csv", utf8(table1.csv()));
         out.put("table1.md", utf8(ReportText.table1(table1.rows())));
+        byte[] vsPaper = ReportPlots.table1VsPaper(table1.rows());
+        if (vsPaper != null) out.put("table1.png", vsPaper);
         out.put("fig3.csv", utf8(fig3.csv()));
-        if (!fig3.rows().isEmpty()) out.put("fig3.png", ReportPlots.fig3(fig3.rows()));
+        if (!fig3.rows().isEmpty()) out.put("fig3.png", ReportPlots.rmseVsAlpha(fig3.rows()));
+        if (!fig5.rows().isEmpty()) {
+            out.put("fig5.csv", utf8(fig5.csv()));
+            out.put("fig5.png", ReportPlots.rmseVsAlpha(fig5.rows()));
+        }
         out.put("per_step.csv", utf8(perStepCsv.csv()));
         if (!perStep.isEmpty()) out.put("per_step.png", ReportPlots.perStep(perStep, setting.label()));
         out.put("selection.csv", utf8(cells.csv()));
+        ReportText.Table slow = ReportText.Table.of(spark.sql(slowFeaturesSql()));
+        out.put("slow_features.csv", utf8(slow.csv()));
+        ReportText.Table hierarchy = ReportText.Table.of(spark.sql(hierarchySql()));
+        ReportText.Table planning = ReportText.Table.of(views.contains("planning") ? spark.sql(planningSql()) : spark.emptyDataFrame());
+        if (!planning.rows().isEmpty()) out.put("planning.csv", utf8(planning.csv()));
+        if (!hierarchy.rows().isEmpty()) out.put("hjepa.csv", utf8(hierarchy.csv()));
         if (training) {
             if (diagnostics != null) out.put("diagnostics.csv", utf8(diagnostics.csv()));
             out.put("diagnostics.png", ReportPlots.diagnostics(diagnostics == null ? List.of() : diagnostics.rows(), loss, setting.label()));
         }
         AgentReport.Output agents = views.contains("returns") ? AgentReport.report(spark, views) : null;   // seed 003's runs beside
         if (agents != null) out.putAll(agents.files());
-        String md = ReportText.markdown(header(spark, root), table1.rows(), fig3.rows(), perStep, setting.label(), training,
+        String md = ReportText.markdown(header(spark, cfg, root), table1.rows(), fig3.rows(), fig5.rows(), slow.rows(), hierarchy.rows(), planning.rows(), perStep, setting.label(), training,
                 List.copyOf(out.keySet())) + (agents == null ? "" : "\n" + agents.markdown());
         out.put("report.md", utf8(md));
         String target = JepaConfig.join(root, "results", OUTPUT);
@@ -136,12 +152,15 @@ public final class Report {
         return new ReportResult(target, List.copyOf(out.keySet()), md, selected);
     }
 
-    /** A data root with agent runs only (seed 003): their part of the report alone. */
-    private static ReportResult agentsOnly(SparkSession spark, String root, List<String> views) {
+    /** Agents' runs only (seed 003): their part of the report alone. */
+    private static ReportResult agentsOnly(SparkSession spark, JepaConfig cfg, String root, List<String> views) {
+        if (!views.contains("runs") || !views.contains("returns"))
+            throw new ConfigError("no runs/returns tables under " + JepaConfig.join(root, "results") + " (found: " + views
+                    + "): run submit/jepa sweep with a cartpole config first");
         AgentReport.Output a = AgentReport.report(spark, views);
         Map<String, byte[]> out = new LinkedHashMap<>(a.files());
-        String md = "# jepa-spark report\n\n- data root: `" + root + "`\n- generated: " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\n\n"
-                + a.markdown();
+        String md = "# jepa-spark report\n\n" + scaleLine(cfg) + "- data root: `" + root + "`\n- generated: "
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\n\n" + a.markdown();
         out.put("report.md", utf8(md));
         String target = JepaConfig.join(root, "results", OUTPUT);
         write(spark, target, out);
@@ -149,10 +168,11 @@ public final class Report {
     }
 
     /** Views every output reads: cached for the report's lifetime (each query would recompute them). */
-    static final List<String> CACHED = List.of("report_rollout", "report_runs", "report_cells", "report_selected", "report_run_rmse");
+    static final List<String> CACHED = List.of("report_rollout", "report_runs", "report_cells", "report_selected", "report_all_rmse");
 
     /** The report's temporary views: chosen rollout rows, eligible runs, the selection per cell, per-run RMSEs. */
     static void createViews(SparkSession spark) {
+        PaperValues.register(spark);
         String cell = "method, world, noise_kind, noise_temporal, alpha";
         spark.sql("SELECT run_id, probe, step, dot, mse FROM (SELECT run_id, probe, step, dot, mse, dense_rank() OVER "
                 + "(PARTITION BY run_id, probe ORDER BY CASE solver WHEN 'joint' THEN 0 WHEN 'exact' THEN 1 ELSE 2 END, solver) AS pick "
@@ -174,14 +194,17 @@ public final class Report {
                 + "JOIN report_cells c ON r.method <=> c.method AND r.world <=> c.world AND r.noise_kind <=> c.noise_kind "
                 + "AND r.noise_temporal <=> c.noise_temporal AND r.alpha <=> c.alpha "
                 + "WHERE NOT c.has_val OR r.hp = c.chosen_hp").createOrReplaceTempView("report_selected");
-        spark.sql("SELECT s.run_id, s.method, s.world, s.noise_kind, s.noise_temporal, s.alpha, s.seed, s.selection, m.dot, "
-                + "sqrt(avg(m.mse)) AS rmse FROM report_selected s JOIN report_rollout m ON m.run_id = s.run_id AND m.probe = 'rollout' "
-                + "GROUP BY s.run_id, s.method, s.world, s.noise_kind, s.noise_temporal, s.alpha, s.seed, s.selection, m.dot")
+        // per run (every eligible run, with its parameter set) and dot: √(mean MSE over the 17 steps)
+        spark.sql("SELECT r.run_id, r.method, r.world, r.noise_kind, r.noise_temporal, r.alpha, r.seed, r.hp, m.dot, "
+                + "sqrt(avg(m.mse)) AS rmse FROM report_runs r JOIN report_rollout m ON m.run_id = r.run_id AND m.probe = 'rollout' "
+                + "GROUP BY r.run_id, r.method, r.world, r.noise_kind, r.noise_temporal, r.alpha, r.seed, r.hp, m.dot")
                 .createOrReplaceTempView("report_run_dot");
         // Table 1's Average: √(mean of the squared per-dot RMSEs) (reference §5.4); for one dot, that dot's RMSE
-        spark.sql("SELECT run_id, " + cell + ", seed, selection, sqrt(avg(rmse * rmse)) AS average, "
+        spark.sql("SELECT run_id, " + cell + ", seed, hp, sqrt(avg(rmse * rmse)) AS average, "
                 + "max(CASE WHEN dot = 0 THEN rmse END) AS dot0, max(CASE WHEN dot = 1 THEN rmse END) AS dot1, "
-                + "max(CASE WHEN dot = 2 THEN rmse END) AS dot2 FROM report_run_dot GROUP BY run_id, " + cell + ", seed, selection")
+                + "max(CASE WHEN dot = 2 THEN rmse END) AS dot2 FROM report_run_dot GROUP BY run_id, " + cell + ", seed, hp")
+                .createOrReplaceTempView("report_all_rmse");
+        spark.sql("SELECT a.*, s.selection FROM report_all_rmse a JOIN report_selected s ON a.run_id = s.run_id")
                 .createOrReplaceTempView("report_run_rmse");
         for (String v : CACHED) spark.catalog().cacheTable(v);
     }
@@ -194,19 +217,83 @@ public final class Report {
         return "avg(" + expr + ") AS " + name + "_mean, stddev_samp(" + expr + ") AS " + name + "_std";
     }
 
+    /** Table 1 per method and noise cell; the paper's values (its Table 1: the 3-dot world without noise) beside α = 0. */
     static String table1Sql() {
-        return "SELECT method, noise_kind, noise_temporal, alpha, count(DISTINCT seed) AS n_seeds, count(*) AS n_runs, "
-                + "first(selection) AS selection, " + meanStd("average", "average") + ", " + meanStd("dot0", "action") + ", "
-                + meanStd("dot1", "random") + ", " + meanStd("dot2", "stationary")
-                + " FROM report_run_rmse WHERE world = 'three-dots' GROUP BY method, noise_kind, noise_temporal, alpha "
-                + "ORDER BY noise_temporal, noise_kind, alpha, " + methodOrder("method") + ", method";
+        return "SELECT t.*, p.average AS paper_average, p.action AS paper_action, p.random AS paper_random, "
+                + "p.stationary AS paper_stationary FROM (SELECT method, noise_kind, noise_temporal, alpha, count(DISTINCT seed) AS n_seeds, "
+                + "count(*) AS n_runs, first(selection) AS selection, " + meanStd("average", "average") + ", " + meanStd("dot0", "action")
+                + ", " + meanStd("dot1", "random") + ", " + meanStd("dot2", "stationary")
+                + " FROM report_run_rmse WHERE world = 'three-dots' GROUP BY method, noise_kind, noise_temporal, alpha) t "
+                + "LEFT JOIN " + PaperValues.TABLE1 + " p ON p.method = t.method AND t.alpha = 0 "
+                + "ORDER BY t.noise_temporal, t.noise_kind, t.alpha, " + methodOrder("t.method") + ", t.method";
     }
 
+    /**
+     * Fig. 3: RMSE vs α per noise setting and method. The noise-free cell (α = 0: the same data whatever the noise kind
+     * and temporal) appears in every noise setting's panel.
+     */
     static String fig3Sql() {
-        return "SELECT noise_temporal, noise_kind, method, alpha, count(DISTINCT seed) AS n_seeds, count(*) AS n_runs, "
+        return everyPanelAtZero("SELECT noise_temporal, noise_kind, method, alpha, count(DISTINCT seed) AS n_seeds, count(*) AS n_runs, "
                 + meanStd("average", "rmse") + ", first(selection) AS selection FROM report_run_rmse WHERE world = 'single' "
-                + "GROUP BY noise_temporal, noise_kind, method, alpha ORDER BY noise_temporal, noise_kind, " + methodOrder("method")
-                + ", method, alpha";
+                + "GROUP BY noise_temporal, noise_kind, method, alpha", "method, alpha, n_seeds, n_runs, rmse_mean, rmse_std, selection");
+    }
+
+    /** Rows of (noise_temporal, noise_kind, method, alpha, …) with the α = 0 rows repeated in every setting that has α > 0. */
+    static String everyPanelAtZero(String grouped, String rest) {
+        String g = "g." + String.join(", g.", rest.split(",\\s*"));
+        return "SELECT * FROM (WITH g AS (" + grouped + "), p AS (SELECT DISTINCT noise_temporal AS pt, noise_kind AS pk FROM g WHERE alpha > 0) "
+                + "SELECT noise_temporal, noise_kind, " + rest + " FROM g WHERE alpha > 0 OR NOT EXISTS (SELECT 1 FROM p) UNION ALL "
+                + "SELECT p.pt AS noise_temporal, p.pk AS noise_kind, " + g + " FROM g CROSS JOIN p WHERE g.alpha = 0) "
+                + "ORDER BY noise_temporal, noise_kind, " + methodOrder("method") + ", method, alpha";
+    }
+
+    /**
+     * Fig. 5: per method and noise setting, the parameter set chosen for the noise-free cell (α = 0) held fixed at every
+     * α — the runs of that set, whatever their own cell would have chosen.
+     */
+    static String fig5Sql() {
+        return everyPanelAtZero("SELECT a.noise_temporal, a.noise_kind, a.method, a.alpha, count(DISTINCT a.seed) AS n_seeds, "
+                + "count(*) AS n_runs, " + meanStd("a.average", "rmse") + " FROM report_all_rmse a JOIN report_cells c ON a.method <=> c.method "
+                + "AND a.world <=> c.world AND c.alpha = 0 WHERE a.world = 'single' AND a.hp = c.chosen_hp "
+                + "GROUP BY a.noise_temporal, a.noise_kind, a.method, a.alpha", "method, alpha, n_seeds, n_runs, rmse_mean, rmse_std");
+    }
+
+    /**
+     * The slow-features table: per method and cell (selected runs), the rollout RMSE over all dots and, in the 3-dot
+     * world, per dot (action, random, stationary): mean and std over seeds.
+     */
+    static String slowFeaturesSql() {
+        String cell = "method, world, noise_kind, noise_temporal, alpha";
+        String dots = "CASE dot WHEN 'dot0' THEN 'action' WHEN 'dot1' THEN 'random' ELSE 'stationary' END";
+        return "SELECT " + cell + ", dot, avg(v) AS rmse_mean, stddev_samp(v) AS rmse_std, count(DISTINCT seed) AS seeds FROM ("
+                + "SELECT " + cell + ", seed, 'all' AS dot, average AS v FROM report_run_rmse UNION ALL "
+                + "SELECT " + cell + ", seed, " + dots + " AS dot, v FROM report_run_rmse "
+                + "LATERAL VIEW stack(3, 'dot0', dot0, 'dot1', dot1, 'dot2', dot2) s AS dot, v WHERE world = 'three-dots') "
+                + "GROUP BY " + cell + ", dot ORDER BY world, noise_kind, noise_temporal, alpha, " + methodOrder("method")
+                + ", method, CASE dot WHEN 'all' THEN 0 WHEN 'action' THEN 1 WHEN 'random' THEN 2 ELSE 3 END";
+    }
+
+    /**
+     * H-JEPA: per method and cell, the level-2 rollout's error at the windows' last frames (metrics rows rollout_l2)
+     * against the level-1 rollout's at the same frames (mean and std over seeds; √(mean MSE over those steps and dots)).
+     */
+    static String hierarchySql() {
+        return "SELECT r.method, r.world, r.noise_kind, r.noise_temporal, r.alpha, count(DISTINCT r.seed) AS seeds, "
+                + meanStd("l2", "level2") + ", " + meanStd("l1", "level1") + " FROM (SELECT m.run_id, "
+                + "sqrt(avg(CASE WHEN m.probe = 'rollout_l2' THEN m.mse END)) AS l2, sqrt(avg(CASE WHEN m.probe = 'rollout' THEN m.mse END)) AS l1 "
+                + "FROM metrics m JOIN (SELECT DISTINCT run_id, step FROM metrics WHERE probe = 'rollout_l2') w "
+                + "ON m.run_id = w.run_id AND m.step = w.step WHERE m.probe IN ('rollout', 'rollout_l2') GROUP BY m.run_id) x "
+                + "JOIN report_selected r ON r.run_id = x.run_id GROUP BY r.method, r.world, r.noise_kind, r.noise_temporal, r.alpha "
+                + "ORDER BY r.world, r.noise_kind, r.noise_temporal, r.alpha, r.method";
+    }
+
+    /** Goal reaching: per method, cell, task and planner, the success rate and final distance (mean and std over seeds). */
+    static String planningSql() {
+        String cols = "r.method, r.world, r.noise_kind, r.noise_temporal, r.alpha, p.task, p.planner";
+        return "SELECT " + cols + ", count(DISTINCT r.seed) AS seeds, sum(p.episodes) AS episodes, " + meanStd("p.success_rate", "success")
+                + ", " + meanStd("p.mean_final_px", "final_px") + " FROM planning p JOIN report_selected r ON p.run_id = r.run_id "
+                + "GROUP BY " + cols + " ORDER BY p.task, r.world, r.noise_kind, r.noise_temporal, r.alpha, " + methodOrder("r.method")
+                + ", r.method, CASE p.planner WHEN 'oracle' THEN 0 WHEN 'random' THEN 9 ELSE 1 END, p.planner";
     }
 
     static String perStepSql() {
@@ -255,9 +342,14 @@ public final class Report {
         return first != null ? first : configured;
     }
 
+    /** The config's scale and what it buys, as the first line of every report. */
+    static String scaleLine(JepaConfig cfg) {
+        return "- scale: **" + cfg.scale().name() + "**" + (cfg.scale().note().isBlank() ? "" : " — " + cfg.scale().note()) + "\n";
+    }
+
     /** report.md's header: data root, date, scale (runs, seeds, methods, dataset sizes) and the selection rule. */
-    static String header(SparkSession spark, String root) {
-        StringBuilder b = new StringBuilder("# jepa-spark report\n\n");
+    static String header(SparkSession spark, JepaConfig cfg, String root) {
+        StringBuilder b = new StringBuilder("# jepa-spark report\n\n").append(scaleLine(cfg));
         b.append("- data root: `").append(root).append("`\n");
         b.append("- generated: ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append("\n");
         // one query for the whole scale line (each Spark query costs seconds on a busy machine)
@@ -265,7 +357,7 @@ public final class Report {
                 + "(SELECT array_join(transform(array_sort(collect_list(struct(st, n))), x -> concat(x.n, ' ', x.st)), ', ') FROM "
                 + "(SELECT coalesce(status, 'unknown') AS st, count(*) AS n FROM runs GROUP BY 1)), "
                 + "(SELECT count_if(NOT has_val) FROM report_cells), (SELECT count(*) FROM report_cells) FROM report_selected").first();
-        b.append("- scale: ").append(s.getLong(0)).append(" runs in the report (runs table: ").append(s.getString(4))
+        b.append("- runs: ").append(s.getLong(0)).append(" in the report (runs table: ").append(s.getString(4))
                 .append("); ").append(s.getLong(1)).append(" seed(s) ").append(s.getList(2)).append("; methods ").append(s.getList(3)).append("\n");
         b.append("- sequences per split (train / probe_train / test; the paper: 1,000,000 / 300,000 / 10,000):\n");
         Map<String, Map<String, Object>> meta = datasetMetadata(spark, root);
@@ -274,7 +366,9 @@ public final class Report {
             Object counts = m == null ? null : m.get("counts");
             b.append("  - ").append(r.getString(0)).append('/').append(r.getString(1)).append(" (").append(r.getLong(2)).append(" runs): ")
                     .append(counts instanceof Map<?, ?> c ? c.get("train") + " / " + c.get("probe_train") + " / " + c.get("test")
-                            : "unknown (dataset not found under the data root)").append("\n");
+                            : "unknown (dataset not found under the data root)")
+                    .append(m != null && m.get("noise_source") != null && !"none".equals(m.get("noise_source")) ? "; noise images: " + m.get("noise_source") : "")
+                    .append("\n");
         }
         long pooled = s.getLong(5), cells = s.getLong(6);
         b.append("- hyper-parameters: per cell (method, world, noise, α) the parameter set with the lowest probe-train rollout "
@@ -299,7 +393,7 @@ public final class Report {
     }
 
     /** Writes the files into a staging folder and publishes it as the report folder, replacing the previous one. */
-    private static void write(SparkSession spark, String target, Map<String, byte[]> content) {
+    static void write(SparkSession spark, String target, Map<String, byte[]> content) {
         DataFiles files = new DataFiles(spark.sparkContext().hadoopConfiguration());
         files.removeStale(target);
         String staging = files.staging(target);

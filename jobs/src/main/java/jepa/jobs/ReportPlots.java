@@ -34,20 +34,54 @@ final class ReportPlots {
     }
 
     /**
-     * Fig. 3/5: a panel per noise setting that has runs (uniform / structured × fixed / changing), RMSE vs α per method,
-     * error bars = std over seeds; two panels a row.
+     * Fig. 3 / Fig. 5: a panel per noise setting that has runs (uniform / structured × fixed / changing), RMSE vs α per
+     * method, mean over seeds with ± std shaded, as the paper draws them; two panels a row.
      */
-    static byte[] fig3(List<Row> fig3) {
-        List<XYChart> charts = new ArrayList<>();
-        for (String[] p : ReportText.panels(fig3)) {
-            Map<String, Series> series = new LinkedHashMap<>();
-            for (Row r : fig3)
+    static byte[] rmseVsAlpha(List<Row> rows) {
+        List<BandChart.Panel> panels = new ArrayList<>();
+        for (String[] p : ReportText.panels(rows)) {
+            BandChart.Panel panel = new BandChart.Panel(p[0] + " " + p[1] + " noise");
+            for (Row r : rows)
                 if (ReportText.inPanel(r, p[0], p[1]))
-                    series.computeIfAbsent(r.getAs("method"), m -> new Series())
-                            .add(r.<Float>getAs("alpha"), r.getAs("rmse_mean"), r.getAs("rmse_std"));
-            charts.add(chart(p[0] + " " + p[1] + " noise", "α", "RMSE", series, true));
+                    panel.series(r.getAs("method")).add(r.<Float>getAs("alpha"), r.getAs("rmse_mean"), r.getAs("rmse_std"));
+            panels.add(panel);
         }
-        return png(charts, (charts.size() + 1) / 2, Math.min(2, charts.size()));
+        return BandChart.png(panels, "α", "RMSE");
+    }
+
+    /**
+     * Table 1 against the paper: a panel per column (Average, Action, Random, Stationary), ours (mean, std over seeds as
+     * error bars) beside the paper's value per method, for the rows the paper has (null when none has).
+     */
+    static byte[] table1VsPaper(List<Row> table1) {
+        List<Row> rows = table1.stream().filter(r -> r.getAs("paper_average") != null).toList();
+        if (rows.isEmpty()) return null;
+        List<String> methods = rows.stream().map(r -> r.<String>getAs("method")).toList();
+        List<org.knowm.xchart.internal.chartpart.Chart<?, ?>> charts = new ArrayList<>();
+        for (String c : ReportText.TABLE1_COLUMNS) {
+            org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(W).height(H)
+                    .title(Character.toUpperCase(c.charAt(0)) + c.substring(1) + ": ours vs the paper").xAxisTitle("method").yAxisTitle("RMSE").build();
+            chart.getStyler().setYAxisDecimalPattern("0.00");
+            chart.getStyler().setYAxisMin(0.0);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE).setChartBackgroundColor(java.awt.Color.WHITE);
+            List<Double> ours = new ArrayList<>(), err = new ArrayList<>(), paper = new ArrayList<>();
+            for (Row r : rows) {
+                Double m = r.getAs(c + "_mean"), e = r.getAs(c + "_std");
+                ours.add(m == null ? 0.0 : m);
+                err.add(e == null ? 0.0 : e);
+                paper.add(r.<Double>getAs("paper_" + c));
+            }
+            chart.addSeries("ours", methods, ours, err);
+            chart.addSeries("paper", methods, paper);
+            charts.add(chart);
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            BitmapEncoder.saveBitmap(charts, 2, 2, out, BitmapEncoder.BitmapFormat.PNG);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** RMSE per rollout step (0–16) per method, error bars = std over seeds. */

@@ -36,17 +36,53 @@ final class ReportText {
         }
     }
 
-    static String markdown(String header, List<Row> table1, List<Row> fig3, List<Row> perStep, String setting, boolean training,
-                           List<String> files) {
+    static String markdown(String header, List<Row> table1, List<Row> fig3, List<Row> fig5, List<Row> slow, List<Row> hierarchy,
+                           List<Row> planning, List<Row> perStep, String setting, boolean training, List<String> files) {
         StringBuilder b = new StringBuilder(header).append('\n');
         b.append("## Table 1: 3-dot world (rollout RMSE, mean ± std over seeds)\n\n");
         b.append(table1.isEmpty() ? "No finished 3-dot world runs with metrics.\n" : table1(table1)).append('\n');
+        if (table1.stream().anyMatch(r -> r.getAs("paper_average") != null))
+            b.append("The paper's Table 1 (3-dot world, no noise) beside ours, and ours minus the paper's: ![Table 1 vs the paper](table1.png)\n\n");
 
-        b.append("## Fig. 3 / Fig. 5: RMSE vs α, single dot (mean ± std over seeds)\n\n");
+        b.append("## Fig. 3: RMSE vs α, single dot, hyper-parameters chosen per cell (mean ± std over seeds)\n\n");
         if (fig3.isEmpty()) b.append("No finished single-dot runs with metrics.\n\n");
         else {
             b.append("![Fig. 3: RMSE vs alpha](fig3.png)\n\n");
             for (String[] panel : panels(fig3)) b.append(fig3Panel(fig3, panel[0], panel[1])).append('\n');
+        }
+
+        if (!fig5.isEmpty()) {
+            b.append("## Fig. 5: the noise-free cell's hyper-parameters held fixed, single dot\n\n")
+                    .append("![Fig. 5: RMSE vs alpha, hyper-parameters of alpha = 0](fig5.png)\n\n");
+            for (String[] panel : panels(fig5)) b.append(fig3Panel(fig5, panel[0], panel[1])).append('\n');
+        }
+
+        b.append("## Slow features: rollout RMSE per method and noise setting (mean ± std over seeds)\n\n")
+                .append("A JEPA that latches onto what does not change over time fails under fixed noise and, in the 3-dot world, on "
+                        + "the dots that move. Columns: all dots, then each dot of the 3-dot world.\n\n").append(slowFeatures(slow)).append('\n');
+
+        if (!hierarchy.isEmpty()) {
+            b.append("## H-JEPA: level 2 against level 1 at the windows' last frames (rollout RMSE, mean ± std over seeds)\n\n")
+                    .append("| method | world | noise | α | seeds | level 2 | level 1 |\n|---|---|---|---|---|---|---|\n");
+            for (Row r : hierarchy)
+                b.append("| ").append(r.<String>getAs("method")).append(" | ").append(r.<String>getAs("world")).append(" | ").append(noise(r))
+                        .append(" | ").append(r.<Object>getAs("alpha")).append(" | ").append(r.<Long>getAs("seeds")).append(" | ")
+                        .append(meanStd(r, "level2")).append(" | ").append(meanStd(r, "level1")).append(" |\n");
+            b.append('\n');
+        }
+
+        if (!planning.isEmpty()) {
+            b.append("## Planning: goal reaching with the learned world model (success rate and final distance, mean ± std over seeds)\n\n")
+                    .append("Success: the dot ends within the radius of the goal after executing the 16 planned actions in the true world. "
+                            + "The oracle walks the straight line (through the door around a wall); random acts at random. Each run's "
+                            + "`planning.png` draws plans predicted (orange) against executed (white).\n\n")
+                    .append("| task | method | noise | α | planner | seeds | success | final px |\n|---|---|---|---|---|---|---|---|\n");
+            for (Row r : planning)
+                b.append("| ").append(r.<String>getAs("task")).append(" | ").append(r.<String>getAs("method")).append(" | ").append(noise(r))
+                        .append(" | ").append(r.<Object>getAs("alpha")).append(" | ").append(r.<String>getAs("planner")).append(" | ")
+                        .append(r.<Long>getAs("seeds")).append(" | ").append(meanStd(r, "success")).append(" | ").append(meanStd(r, "final_px"))
+                        .append(" |\n");
+            b.append('\n');
         }
 
         b.append("## Per-step rollout RMSE: ").append(setting).append("\n\n");
@@ -62,15 +98,44 @@ final class ReportText {
         return b.toString();
     }
 
+    /** Table 1: ours (mean ± std over seeds), and where the paper has the cell (no noise), its value and our difference. */
     static String table1(List<Row> rows) {
         StringBuilder b = new StringBuilder("| method | noise | α | seeds | Average | Action | Random | Stationary | selection |\n")
                 .append("|---|---|---|---|---|---|---|---|---|\n");
-        for (Row r : rows)
+        for (Row r : rows) {
             b.append("| ").append(r.<String>getAs("method")).append(" | ").append(noise(r)).append(" | ").append(r.<Object>getAs("alpha"))
-                    .append(" | ").append(r.<Long>getAs("n_seeds")).append(" | ").append(meanStd(r, "average")).append(" | ")
-                    .append(meanStd(r, "action")).append(" | ").append(meanStd(r, "random")).append(" | ").append(meanStd(r, "stationary"))
-                    .append(" | ").append(r.<String>getAs("selection")).append(" |\n");
+                    .append(" | ").append(r.<Long>getAs("n_seeds"));
+            for (String c : TABLE1_COLUMNS) b.append(" | ").append(withPaper(r, c));
+            b.append(" | ").append(r.<String>getAs("selection")).append(" |\n");
+        }
         return b.toString();
+    }
+
+    /** One line per method and cell: all, action, random, stationary. */
+    static String slowFeatures(List<Row> rows) {
+        if (rows.isEmpty()) return "No runs.\n";
+        Map<String, Map<String, String>> lines = new LinkedHashMap<>();
+        for (Row r : rows) {
+            String key = "| " + r.getAs("method") + " | " + r.getAs("world") + " | " + noise(r) + " | " + r.getAs("alpha") + " |";
+            lines.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(r.getAs("dot"), meanStd(r, "rmse") + " (" + r.getAs("seeds") + ")");
+        }
+        StringBuilder b = new StringBuilder("| method | world | noise | α | all | action | random | stationary |\n|---|---|---|---|---|---|---|---|\n");
+        lines.forEach((k, v) -> {
+            b.append(k);
+            for (String d : List.of("all", "action", "random", "stationary")) b.append(' ').append(v.getOrDefault(d, "–")).append(" |");
+            b.append('\n');
+        });
+        return b.toString();
+    }
+
+    static final List<String> TABLE1_COLUMNS = List.of("average", "action", "random", "stationary");
+
+    /** "ours ± std (paper p, Δ +d)", or ours alone where the paper has no such cell. */
+    static String withPaper(Row r, String column) {
+        String ours = meanStd(r, column);
+        Double paper = r.getAs("paper_" + column), mean = r.getAs(column + "_mean");
+        if (paper == null) return ours;
+        return ours + " (paper " + fmt(paper) + (mean == null ? "" : String.format(Locale.ROOT, ", Δ %+.3f", mean - paper)) + ")";
     }
 
     /** The standard panels that have rows, then any other (temporal, kind) found. */

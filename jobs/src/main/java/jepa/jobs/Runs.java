@@ -89,6 +89,17 @@ public final class Runs {
             .add("step", DataTypes.IntegerType).add("dot", DataTypes.IntegerType).add("mse", DataTypes.DoubleType)
             .add("rmse", DataTypes.DoubleType).add("rmse_px", DataTypes.DoubleType);
 
+    public static final StructType PLANNING = new StructType()
+            .add("run_id", DataTypes.StringType, false).add("planner", DataTypes.StringType).add("task", DataTypes.StringType)
+            .add("episodes", DataTypes.IntegerType).add("success_rate", DataTypes.DoubleType).add("mean_final_px", DataTypes.DoubleType);
+
+    /** Planning rows (schema {@link #PLANNING}). */
+    public static List<Row> planningRows(Run run, List<jepa.plan.GoalReaching.Row> rows) {
+        List<Row> out = new ArrayList<>();
+        for (var p : rows) out.add(RowFactory.create(run.id(), p.planner(), p.task(), p.episodes(), p.successRate(), p.meanFinalPx()));
+        return out;
+    }
+
     public static Run of(JepaConfig cfg) {
         StringBuilder worldSections = new StringBuilder();
         for (String s : jepa.world.Worlds.of(cfg.world().kind()).runSections()) worldSections.append("\n").append(section(cfg, s));

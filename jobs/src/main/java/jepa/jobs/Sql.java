@@ -2,25 +2,29 @@ package jepa.jobs;
 
 import jepa.settings.ConfigError;
 import jepa.config.JepaConfig;
+import jepa.world.Worlds;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.lit;
 
 /**
- * The {@code sql} job: one Spark SQL query over the data root. Every complete dataset is in the view of its world
- * ({@code sequences} for the moving-dot worlds, {@code cartpole} for CartPole; with an extra {@code dataset} column
- * naming its folder); result tables under {@code <data-root>/results/<table>} are views of their own names.
+ * The {@code sql} job: one Spark SQL query over the data root. Every complete dataset is in its world's view
+ * ({@code sequences} for the dot worlds, {@code counting} for the counting world, {@code cartpole} for CartPole; with
+ * an extra {@code dataset} column naming its folder); result tables under {@code <data-root>/results/<table>} are
+ * views of their own names.
  */
 public final class Sql {
     /** Result tables that become views when they exist. */
-    public static final List<String> TABLES = List.of("runs", "metrics", "diagnostics", "curves", "returns");
+    public static final List<String> TABLES = List.of("runs", "metrics", "diagnostics", "curves", "planning", "clusters", "bisimulation",
+            "returns");
 
     private Sql() {}
 
@@ -52,12 +56,12 @@ public final class Sql {
     public static List<String> register(SparkSession spark, String dataRoot) {
         DataFiles files = new DataFiles(spark.sparkContext().hadoopConfiguration());
         List<String> views = new ArrayList<>();
-        Map<String, Dataset<Row>> byView = new java.util.TreeMap<>();
+        Map<String, Dataset<Row>> byView = new LinkedHashMap<>();   // each world's datasets in the view it names
         for (String meta : files.glob(JepaConfig.join(dataRoot, "*", "*", Generate.METADATA))) {
             String dir = meta.substring(0, meta.length() - Generate.METADATA.length() - 1);
             Map<String, Object> m = files.readJson(meta);
             String world = String.valueOf(m.get("world"));
-            String view = jepa.world.Worlds.kinds().contains(world) ? jepa.world.Worlds.of(world).view() : "sequences";
+            String view = Worlds.kinds().contains(world) ? Worlds.of(world).view() : "sequences";   // a world no longer registered
             Dataset<Row> d = spark.read().parquet(dir).withColumn("dataset", lit(String.valueOf(m.get("dataset"))));
             byView.merge(view, d, (a, b) -> a.unionByName(b, true));
         }

@@ -22,8 +22,8 @@ import java.util.Set;
 
 /**
  * The {@code sweep} job: every run of the sweep grid (world × noise × α × method × seed [× hyper-parameter samples])
- * as one Spark task that trains and probes on one node, its data streamed from the generator (the same bytes the
- * generate job writes). A run that diverges or throws is recorded as failed with its reason and the sweep goes on.
+ * as one Spark task that runs it on one node as its world's runs go ({@link RunProtocol#run}: trained and probed, scored by
+ * clusters, or an agent acting), its data streamed from the generator (the same bytes the generate job writes). A run that diverges or throws is recorded as failed with its reason and the sweep goes on.
  * Runs already finished (same config hash, status finished) are skipped; unfinished ones are re-done, resuming
  * from their checkpoints. All rows land in the result tables at the end, replacing the runs' old rows.
  */
@@ -37,8 +37,8 @@ public final class Sweep {
     }
 
     /** One finished task: its rows for each result table. */
-    record Rows(String runId, RunStatus status, List<Row> runs, List<Row> metrics, List<Row> curves, List<Row> diagnostics, List<Row> returns)
-            implements Serializable {}
+    record Rows(String runId, RunStatus status, List<Row> runs, List<Row> metrics, List<Row> curves, List<Row> diagnostics,
+                List<Row> planning, List<Row> clusters, List<Row> bisimulation, List<Row> returns) implements Serializable {}
 
     public static String sweep(SparkSession spark, JepaConfig cfg) {
         List<List<String>> all = SweepGrid.expand(cfg);
@@ -53,13 +53,18 @@ public final class Sweep {
                 .parallelize(todo, todo.size())
                 .map(o -> task(JepaConfig.fromRendered(base).with(o)))
                 .collect();
-        List<Row> runs = new ArrayList<>(), metrics = new ArrayList<>(), curves = new ArrayList<>(), diag = new ArrayList<>(), returns = new ArrayList<>();
+        List<Row> runs = new ArrayList<>(), metrics = new ArrayList<>(), curves = new ArrayList<>(), diag = new ArrayList<>(),
+                planning = new ArrayList<>();
+        List<Row> clusters = new ArrayList<>(), bisimulation = new ArrayList<>(), returns = new ArrayList<>();
         int failed = 0;
         for (Rows r : results) {
             runs.addAll(r.runs());
             metrics.addAll(r.metrics());
             curves.addAll(r.curves());
             diag.addAll(r.diagnostics());
+            planning.addAll(r.planning());
+            clusters.addAll(r.clusters());
+            bisimulation.addAll(r.bisimulation());
             returns.addAll(r.returns());
             if (r.status() != RunStatus.FINISHED) failed++;
         }
@@ -67,6 +72,9 @@ public final class Sweep {
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "metrics", metrics, Runs.METRICS);
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "curves", curves, Runs.CURVES);
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "diagnostics", diag, Runs.DIAGNOSTICS);
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "planning", planning, Runs.PLANNING);
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "clusters", clusters, CountingTables.CLUSTERS);
+        ResultTables.replaceRuns(spark, cfg.dataRoot(), "bisimulation", bisimulation, CountingTables.BISIMULATION);
         ResultTables.replaceRuns(spark, cfg.dataRoot(), "returns", returns, Runs.RETURNS);
         return String.format(Locale.ROOT, "[sweep] %d runs done in %.0f s (%d failed), %d skipped as finished", results.size(),
                 (System.nanoTime() - t0) / 1e9, failed, all.size() - todo.size());
@@ -93,12 +101,14 @@ public final class Sweep {
             Trainer.Outcome o = r.outcome();
             Runs.RunRecord rec = o == null ? Runs.RunRecord.untrained(run, RunStatus.FINISHED, "", started, Runs.now(), backend)
                     : Runs.RunRecord.trained(run, o, started, Runs.now(), backend);
-            return new Rows(run.id(), rec.status(), List.of(rec.row(c)), Runs.metricRows(run, r.metrics()), Runs.curveRows(run), Runs.diagnosticRows(run),
-                    Runs.returnRows(run, c));
+            return new Rows(run.id(), rec.status(), List.of(rec.row(c)), Runs.metricRows(run, r.metrics()), Runs.curveRows(run),
+                    Runs.diagnosticRows(run), Runs.planningRows(run, r.planning()), CountingTables.clusterRows(run),
+                    CountingTables.bisimulationRows(run, c), Runs.returnRows(run, c));
         } catch (RuntimeException e) {
             LOG.warn("run {} failed", run.id(), e);
             Runs.RunRecord rec = Runs.RunRecord.untrained(run, RunStatus.FAILED, "exception: " + e, started, Runs.now(), backend);
-            return new Rows(run.id(), RunStatus.FAILED, List.of(rec.row(c)), List.of(), Runs.curveRows(run), Runs.diagnosticRows(run), List.of());
+            return new Rows(run.id(), RunStatus.FAILED, List.of(rec.row(c)), List.of(), Runs.curveRows(run), Runs.diagnosticRows(run), List.of(),
+                    CountingTables.clusterRows(run), List.of(), List.of());
         }
     }
 }

@@ -10,7 +10,10 @@ import jepa.method.NetworkMethod;
 import jepa.train.RunProtocol;
 import jepa.train.RunStatus;
 import jepa.train.Trainer;
+import jepa.settings.ConfigError;
 import jepa.world.Normalization;
+import jepa.world.RunKind;
+import jepa.world.Worlds;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -32,6 +35,7 @@ public final class Train {
 
     /** Trains (or resumes, or finds finished) the configured run; returns a one-line summary. */
     public static String train(SparkSession spark, JepaConfig cfg) {
+        requireProbed(cfg, "train");
         Runs.Run run = Runs.of(cfg);
         Normalization norm = Datasets.normalization(Datasets.metadata(spark, cfg));
         Timestamp started = Runs.now();
@@ -44,11 +48,11 @@ public final class Train {
         String split = n.trainingSplit().id();
         Dataset<Row> rows = Datasets.split(spark, cfg, split);
         ParquetBatches source = new ParquetBatches(rows, new BatchAssembler(norm, cfg.world()), cfg.train().batchSize(),
-                RunProtocol.order(cfg, RunProtocol.trainingSplitSize(cfg, n)));
+                RunProtocol.order(cfg, n));
         Runs.write(spark, cfg, Runs.RunRecord.untrained(run, RunStatus.RUNNING, "", started, null, backend));
         Trainer.Outcome o;
         if (cfg.parallel().averaging()) {
-            o = RunProtocol.train(cfg, n, source, new ParameterAveraging(spark, cfg, rows, norm), run.dir(), Main.PROGRESS);
+            o = RunProtocol.train(cfg, n, source, new ParameterAveraging(spark, cfg, n, rows, norm), run.dir(), Main.PROGRESS);
         } else {
             // the driver trains: its maths gets the driver's cores, not the one per task core that OMP_NUM_THREADS says
             int before = NativeThreads.set(SparkSessions.driverCores(spark));
@@ -63,5 +67,16 @@ public final class Train {
         return String.format(java.util.Locale.ROOT, "[train %s] %s %s after %d epochs / %d steps, %.0f s, %.1f sequences/s%s",
                 n.name(), run.id(), o.status().id(), o.epochsDone(), o.steps(), o.trainSeconds(), o.sequencesPerSecond(),
                 o.reason().isEmpty() ? "" : " (" + o.reason() + ")");
+    }
+
+    /**
+     * The train and probe jobs are the probed worlds' protocol split in two; a world whose runs count clusters or act
+     * has a protocol of one piece, which only the sweep runs.
+     */
+    static void requireProbed(JepaConfig cfg, String job) {
+        RunKind kind = Worlds.of(cfg.world().kind()).runKind();
+        if (kind != RunKind.PROBES)
+            throw new ConfigError("the " + job + " job runs worlds whose runs are probed; world.kind = " + cfg.world().kind()
+                    + " (runs: " + kind.name().toLowerCase(java.util.Locale.ROOT) + ") runs through submit/jepa sweep or pipeline");
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,8 +31,8 @@ class CartPoleJobsTest extends SparkTest {
         List<String> o = new ArrayList<>(List.of("data-root=" + root, "world.kind=cartpole", "method.name=state", "dataset.name=random-policy",
                 "cartpole.episodes=12", "cartpole.frame-width=16", "cartpole.frame-height=16", "agent.embedding=8", "agent.patch-size=8",
                 "agent.depth=1", "agent.heads=2", "agent.mlp-width=16", "agent.predictor-width=8", "ppo.num-envs=2", "ppo.num-steps=16",
-                "ppo.num-minibatches=2", "ppo.update-epochs=1", "ppo.total-steps=96", "sweep.worlds=[cartpole]", "sweep.noise-temporals=[changing]",
-                "sweep.seeds=[1]"));
+                "ppo.num-minibatches=2", "ppo.update-epochs=1", "ppo.total-steps=96", "sweep.worlds=[cartpole]", "sweep.methods=[state]",
+                "sweep.noise-temporals=[changing]", "sweep.seeds=[1]"));
         o.addAll(Arrays.asList(extra));
         return JepaConfig.load(null, o);
     }
@@ -104,6 +105,15 @@ class CartPoleJobsTest extends SparkTest {
         assertTrue(rep.files().contains("cartpole_fig3.png") && rep.files().contains("report.md"), rep.files().toString());
         assertTrue(Files.size(Path.of(rep.outputDir(), "cartpole_fig3.png")) > 1000);
         assertTrue(rep.markdown().contains("| jepa-only+reg | 1 |"), rep.markdown());
+        assertTrue(rep.markdown().contains("- scale: **custom**"), "the report states the config's scale");
         assertTrue(Sweep.sweep(spark, cfg).contains("nothing to do"));
+        // an agent's run is one piece: the train and probe jobs, the probed worlds' protocol in two, refuse it
+        for (String job : List.of("train", "probe")) {
+            String e = assertThrows(jepa.settings.ConfigError.class, () -> {
+                if (job.equals("train")) Train.train(spark, cfg);
+                else Probe.probe(spark, cfg);
+            }).getMessage();
+            assertTrue(e.contains("the " + job + " job") && e.contains("world.kind = cartpole") && e.contains("sweep"), e);
+        }
     }
 }

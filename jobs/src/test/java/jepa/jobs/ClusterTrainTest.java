@@ -35,7 +35,7 @@ class ClusterTrainTest {
     @Test
     void parameterAveragingSurvivesAKilledExecutor() throws Exception {
         JepaConfig cfg = ParameterAveragingTest.config(dir.resolve("data"), "train.parallel.mode=parameter-averaging", "train.epochs=3",
-                "train.parallel.averaging-frequency=4");      // one round of 4 steps per worker an epoch: long tasks to kill
+                "dataset.train=1024", "train.parallel.averaging-frequency=32"); // one round of 32 steps per worker an epoch: tasks long enough to kill on a fast machine
         try (LoopbackCluster cluster = LoopbackCluster.start(dir.resolve("spark"), 2)) {
             SparkSession spark = SparkSession.builder().master(cluster.master()).appName("jepa-cluster-test")
                     .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
@@ -73,13 +73,13 @@ class ClusterTrainTest {
                 // for a while, so the kill lands inside the training task rather than after it)
                 String appId = spark.sparkContext().applicationId();
                 boolean killed = false;
-                for (int t = 0; t < 1200 && !killed && !training.isDone(); t++) {
-                    Thread.sleep(250);
+                for (int t = 0; t < 6000 && !killed && !training.isDone(); t++) {
+                    Thread.sleep(50);
                     RunState s = Trainer.state(run.dir());
                     if (s == null || s.epochsDone() < 1) continue;
                     for (Map.Entry<Long, String> task : running.entrySet()) {
                         Long t0 = startedAt.get(task.getKey());
-                        if (t0 == null || System.nanoTime() - t0 < 500_000_000L) continue;
+                        if (t0 == null || System.nanoTime() - t0 < 150_000_000L) continue;
                         Optional<ProcessHandle> p = cluster.executor(appId, task.getValue());
                         if (p.isPresent()) {
                             p.get().destroyForcibly();
@@ -97,9 +97,9 @@ class ClusterTrainTest {
 
                 List<Row> runs = Sql.query(spark, cfg.dataRoot(), "SELECT status, epochs, steps FROM runs").collectAsList();
                 assertEquals(1, runs.size(), "one run row");
-                assertEquals("finished/3/12", runs.get(0).get(0) + "/" + runs.get(0).get(1) + "/" + runs.get(0).get(2));
+                assertEquals("finished/3/96", runs.get(0).get(0) + "/" + runs.get(0).get(1) + "/" + runs.get(0).get(2));
                 List<Row> loss = Sql.query(spark, cfg.dataRoot(), "SELECT step, count(*) FROM curves WHERE term = 'loss' GROUP BY step ORDER BY step").collectAsList();
-                assertEquals(List.of("4/1", "8/1", "12/1"), loss.stream().map(r -> r.get(0) + "/" + r.get(1)).toList(), "a loss row per epoch, none twice");
+                assertEquals(List.of("32/1", "64/1", "96/1"), loss.stream().map(r -> r.get(0) + "/" + r.get(1)).toList(), "a loss row per epoch, none twice");
                 assertEquals(3L, Sql.query(spark, cfg.dataRoot(), "SELECT DISTINCT epoch FROM diagnostics WHERE epoch > 0").count());
             } finally {
                 spark.stop();

@@ -147,7 +147,7 @@ class ReportTest extends SparkTest {
 
         Report.ReportResult res = Report.report(spark, cfg);
         Path out = dir.resolve("results").resolve("report");
-        assertEquals(List.of("table1.csv", "table1.md", "fig3.csv", "fig3.png", "per_step.csv", "per_step.png", "selection.csv",
+        assertEquals(List.of("table1.csv", "table1.md", "table1.png", "fig3.csv", "fig3.png", "per_step.csv", "per_step.png", "selection.csv", "slow_features.csv",
                 "diagnostics.csv", "diagnostics.png", "report.md"), res.files());
         assertEquals(2 + 1 + 1 + 2 + 4 + 1 + 2, res.selectedRuns(), "3-dot: 2 vicreg, simclr, supervised; single: 2 + 4 vicreg, center, 2 simclr");
 
@@ -209,8 +209,8 @@ class ReportTest extends SparkTest {
         assertTrue(dg.stream().allMatch(r -> r.get("run_id").contains("lr0.1") && num(r, "rankme") < 99));
 
         BufferedImage fig3 = png(out.resolve("fig3.png"));   // a panel per noise setting with runs: two, side by side
-        assertEquals(2 * 640, fig3.getWidth());
-        assertEquals(460, fig3.getHeight());
+        assertEquals(2 * BandChart.W, fig3.getWidth());
+        assertEquals(BandChart.H, fig3.getHeight());
         BufferedImage step = png(out.resolve("per_step.png"));
         assertEquals(640, step.getWidth());
         assertEquals(2 * 640, png(out.resolve("diagnostics.png")).getWidth());
@@ -219,13 +219,15 @@ class ReportTest extends SparkTest {
         assertEquals(res.markdown(), md);
         assertTrue(md.startsWith("# jepa-spark report"), md);
         assertTrue(md.contains("- data root: `" + dir + "`"), md);
-        assertTrue(md.contains("- scale: 13 runs in the report (runs table: 1 failed, 15 finished, 1 running); 2 seed(s) [1, 2]"), md);
+        assertTrue(md.contains("- runs: 13 in the report (runs table: 1 failed, 15 finished, 1 running); 2 seed(s) [1, 2]"), md);
+        assertTrue(md.contains("- scale: **custom**"), md);
         assertTrue(md.contains("single/uniform-changing-a0.5-s1 (3 runs): 8 / 6 / 4"), md);
         assertTrue(md.contains("structured-fixed-a1.0-s1 (2 runs): unknown"), md);
         assertTrue(md.contains("| method | noise | α | seeds | Average | Action | Random | Stationary | selection |"), md);
-        assertTrue(md.contains("| simclr | changing uniform | 0.0 | 1 | 0.158 | 0.193 | 0.193 | 0.025 | all runs |"), md);
-        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "| vicreg | changing uniform | 0.0 | 2 | %.3f ± %.3f |",
-                (avg1 + avg2) / 2, Math.abs(avg1 - avg2) / Math.sqrt(2))), md);
+        assertTrue(md.contains("| simclr | changing uniform | 0.0 | 1 | 0.158 (paper 0.158, Δ +0.000) | 0.193 (paper 0.193, Δ -0.000) | "
+                + "0.193 (paper 0.193, Δ -0.000) | 0.025 (paper 0.025, Δ +0.000) | all runs |"), md);
+        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "| vicreg | changing uniform | 0.0 | 2 | %.3f ± %.3f (paper 0.229, Δ %+.3f) |",
+                (avg1 + avg2) / 2, Math.abs(avg1 - avg2) / Math.sqrt(2), (avg1 + avg2) / 2 - 0.229)), md);
         assertTrue(md.contains("| vicreg | 0.250 ± 0.071 | 0.550 ± 0.129 |"), "Fig. 3 panel row: " + md);
         assertTrue(md.contains("![Fig. 3: RMSE vs alpha](fig3.png)") && md.contains("![diagnostics](diagnostics.png)"), md);
         assertTrue(md.contains(Files.readString(out.resolve("table1.md"))), "table1.md is report.md's Table 1");
@@ -249,7 +251,8 @@ class ReportTest extends SparkTest {
         writeTables();
         Report.ReportResult res = Report.report(spark, config());
         Path out = dir.resolve("results").resolve("report");
-        assertEquals(List.of("table1.csv", "table1.md", "fig3.csv", "fig3.png", "per_step.csv", "per_step.png", "selection.csv", "report.md"),
+        assertEquals(List.of("table1.csv", "table1.md", "fig3.csv", "fig3.png", "per_step.csv", "per_step.png", "selection.csv",
+                        "slow_features.csv", "report.md"),
                 res.files());
         assertEquals(1, Files.readAllLines(out.resolve("table1.csv")).size(), "header only");
         assertTrue(Files.readString(out.resolve("table1.csv")).startsWith("method,noise_kind,noise_temporal,alpha,n_seeds,n_runs,selection,average_mean"));
@@ -257,8 +260,8 @@ class ReportTest extends SparkTest {
         assertEquals(1, f3.size());
         assertEquals(0.3, num(f3.get(0), "rmse_mean"), 1e-12);
         BufferedImage one = png(out.resolve("fig3.png"));   // the one noise setting with runs: one panel, no empty ones
-        assertEquals(640, one.getWidth());
-        assertEquals(460, one.getHeight());
+        assertEquals(BandChart.W, one.getWidth());
+        assertEquals(BandChart.H, one.getHeight());
         png(out.resolve("per_step.png"));
         assertFalse(Files.exists(out.resolve("diagnostics.png")));
         String md = res.markdown();
@@ -266,5 +269,71 @@ class ReportTest extends SparkTest {
         assertTrue(md.contains("## Per-step rollout RMSE: single, fixed uniform noise, α = 2.0"), "falls back to a setting with runs: " + md);
         assertTrue(md.contains("No diagnostics or training curves for these runs."), md);
         assertTrue(md.contains("1 of 1 cells have no probe-train error"), md);
+    }
+
+    @Test
+    void tableOneCarriesThePapersValuesBesideOurs() throws IOException {
+        // the paper's Table 1 is the 3-dot world without noise: its values join the α = 0 rows only
+        for (long seed : new long[]{1, 2}) {
+            String v = run("vicreg", "three-dots", "changing", "uniform", 0f, "0.1", seed, "finished");
+            metrics(v, "rollout", "exact", 3, (t, j) -> j == 2 ? 0.0049 : 0.0729);        // dots: 0.27, 0.27, 0.07
+            String n = run("vicreg", "three-dots", "changing", "uniform", 1f, "0.1", seed, "finished");
+            metrics(n, "rollout", "exact", 3, (t, j) -> 0.04);
+        }
+        writeTables();
+        Report.report(spark, config());
+        List<Map<String, String>> t1 = csv(dir.resolve("results").resolve("report").resolve("table1.csv"));
+        assertEquals(2, t1.size());
+        Map<String, String> clean = t1.get(0), noisy = t1.get(1);
+        assertEquals("0.0", clean.get("alpha"));
+        assertEquals(0.229, num(clean, "paper_average"), 1e-12);
+        assertEquals(0.277, num(clean, "paper_action"), 1e-12);
+        assertEquals(0.273, num(clean, "paper_random"), 1e-12);
+        assertEquals(0.066, num(clean, "paper_stationary"), 1e-12);
+        assertEquals(0.07, num(clean, "stationary_mean"), 1e-9);
+        assertEquals("", noisy.get("paper_average"), "the paper has no noisy Table 1 cell");
+        String md = Files.readString(dir.resolve("results").resolve("report").resolve("table1.md"));
+        assertTrue(md.contains("0.070 ± 0.000 (paper 0.066, Δ +0.004)"), md);
+        // the slow-features table: all dots and each dot of the 3-dot world, per cell
+        List<Map<String, String>> slow = csv(dir.resolve("results").resolve("report").resolve("slow_features.csv"));
+        assertEquals(List.of("all", "action", "random", "stationary", "all", "action", "random", "stationary"),
+                slow.stream().map(r -> r.get("dot")).toList());
+        assertEquals(0.07, num(slow.get(3), "rmse_mean"), 1e-9, "stationary dot at α = 0");
+        assertEquals(0.27, num(slow.get(1), "rmse_mean"), 1e-9);
+        assertEquals("2", slow.get(0).get("seeds"));
+        assertTrue(Files.exists(dir.resolve("results").resolve("report").resolve("table1.png")), "ours against the paper's, drawn");
+    }
+
+    @Test
+    void figFiveHoldsTheNoiseFreeCellsParametersFixed() throws IOException {
+        // α = 0: lr 0.1 is best on probe-train; α = 1: lr 0.3 is best there. Fig. 3 picks per cell, Fig. 5 keeps lr 0.1.
+        for (String lr : new String[]{"0.1", "0.3"})
+            for (float alpha : new float[]{0f, 1f}) {
+                String id = run("vicreg", "single", "fixed", "uniform", alpha, lr, 1, "finished");
+                boolean best = alpha == 0f ? lr.equals("0.1") : lr.equals("0.3");
+                constant(id, "rollout", best ? 0.01 : 0.09);
+                constant(id, "rollout_train", best ? 0.01 : 0.09);
+            }
+        writeTables();
+        Report.report(spark, config());
+        Path out = dir.resolve("results").resolve("report");
+        List<Map<String, String>> f3 = csv(out.resolve("fig3.csv")), f5 = csv(out.resolve("fig5.csv"));
+        assertEquals(0.1, num(f3.get(1), "rmse_mean"), 1e-9, "Fig. 3 at α = 1: that cell's best (lr 0.3)");
+        assertEquals(1.0, num(f5.get(1), "alpha"), 0);
+        assertEquals(0.3, num(f5.get(1), "rmse_mean"), 1e-9, "Fig. 5 at α = 1: the α = 0 choice (lr 0.1) held");
+        assertTrue(Files.exists(out.resolve("fig5.png")));
+    }
+
+    @Test
+    void theNoiseFreeCellAppearsInEveryNoisePanel() throws IOException {
+        // a sweep runs α = 0 once (under its first noise setting): Fig. 3 draws it in each setting that has noise
+        constant(run("vicreg", "single", "changing", "uniform", 0f, "0.1", 1, "finished"), "rollout", 0.01);
+        constant(run("vicreg", "single", "changing", "uniform", 1f, "0.1", 1, "finished"), "rollout", 0.04);
+        constant(run("vicreg", "single", "fixed", "uniform", 1f, "0.1", 1, "finished"), "rollout", 0.09);
+        writeTables();
+        Report.report(spark, config());
+        List<String> keys = csv(dir.resolve("results").resolve("report").resolve("fig3.csv")).stream()
+                .map(r -> r.get("noise_temporal") + "/" + r.get("alpha")).toList();
+        assertEquals(List.of("changing/0.0", "changing/1.0", "fixed/0.0", "fixed/1.0"), keys);
     }
 }

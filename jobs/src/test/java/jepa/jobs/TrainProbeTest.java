@@ -114,4 +114,22 @@ class TrainProbeTest extends SparkTest {
             assertEquals(a.getDouble(4), b.getDouble(5), 1e-6 * Math.max(1, a.getDouble(4)), at);
         }
     }
+
+    @Test
+    void planningRowsLandInThePlanningView() {
+        JepaConfig c = config("world.kind=two-rooms", "planning.episodes=3", "planning.planners=[cem,gradient]", "planning.samples=16",
+                "planning.elites=4", "planning.iterations=2", "planning.gradient-steps=5");
+        Generate.generate(spark, c, false);
+        assertTrue(Train.train(spark, c).contains("finished"));
+        Probe.probe(spark, c);
+        List<Row> rows = sql("SELECT task, planner, episodes, success_rate, mean_final_px FROM planning ORDER BY task, planner");
+        assertEquals(List.of("open/cem", "open/gradient", "open/oracle", "open/random", "wall/cem", "wall/gradient", "wall/oracle", "wall/random"),
+                rows.stream().map(r -> r.getString(0) + "/" + r.getString(1)).toList());
+        for (Row r : rows) {
+            assertEquals(3, r.getInt(2));
+            assertTrue(r.getDouble(3) >= 0 && r.getDouble(3) <= 1 && r.getDouble(4) >= 0);
+        }
+        assertEquals(1.0, rows.get(2).getDouble(3), 0, "the oracle reaches every open goal");
+        assertTrue(java.nio.file.Files.exists(Runs.of(c).dir().resolve("planning.png")));
+    }
 }

@@ -1,6 +1,7 @@
 package jepa.accel;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -11,4 +12,11 @@ import java.util.SplittableRandom;
  */
 public interface TorchInitialisable {
     void torchInit(Map<String, INDArray> params, SplittableRandom rng);
+
+    /** PyTorch's uniform initialisation U(−bound, bound), drawn in index order from rng. */
+    static void uniform(INDArray a, double bound, SplittableRandom rng) {
+        double[] v = new double[Math.toIntExact(a.length())];
+        for (int i = 0; i < v.length; i++) v[i] = (2 * rng.nextDouble() - 1) * bound;
+        a.assign(Nd4j.createFromArray(v).reshape(a.shape()).castTo(a.dataType()));
+    }
 }

@@ -12,16 +12,19 @@ import jepa.settings.CartPoleConfig;
 import jepa.settings.Check;
 import jepa.settings.ComputeConfig;
 import jepa.settings.ConfigError;
+import jepa.settings.CountingConfig;
+import jepa.settings.PJepaConfig;
 import jepa.settings.DatasetConfig;
 import jepa.settings.MethodConfig;
 import jepa.settings.NoiseConfig;
 import jepa.settings.ParallelConfig;
+import jepa.settings.PlanningConfig;
 import jepa.settings.PpoConfig;
 import jepa.settings.ProbeConfig;
+import jepa.settings.ScaleConfig;
 import jepa.settings.SparkConfig;
 import jepa.settings.TrainConfig;
 import jepa.settings.WorldConfig;
-import jepa.world.ActingWorld;
 import jepa.world.Worlds;
 
 import java.nio.charset.StandardCharsets;
@@ -40,9 +43,9 @@ import java.util.TreeSet;
  * registered method's own keys), then {@code key=value} overrides. Every key must be one the defaults know; every
  * value is type- and range-checked here, before any job starts; world and method names come from their registries.
  */
-public record JepaConfig(String dataRoot, SparkConfig spark, ComputeConfig compute, WorldConfig world, NoiseConfig noise,
+public record JepaConfig(String dataRoot, ScaleConfig scale, SparkConfig spark, ComputeConfig compute, WorldConfig world, NoiseConfig noise,
                          DatasetConfig dataset, MethodConfig method, TrainConfig train, ParallelConfig parallel, ProbeConfig probe,
-                         BenchConfig bench, SweepConfig sweep, Config raw) {
+                         PlanningConfig planning, BenchConfig bench, SweepConfig sweep, Config raw) {
 
     private static final String DEFAULTS = "jepa-defaults.conf";
 
@@ -73,19 +76,36 @@ public record JepaConfig(String dataRoot, SparkConfig spark, ComputeConfig compu
         Worlds.of(world.kind());
         MethodConfig method = MethodConfig.from(c);
         Methods.type(method.name());
-        if ((Worlds.of(world.kind()) instanceof ActingWorld) != Methods.create(method).acts())
-            throw new ConfigError("method.name = " + method.name() + " cannot run in world.kind = " + world.kind()
-                    + ": acting worlds (cartpole) run the agent methods (state, baseline, jepa+rl, jepa-only, jepa-only+reg), the other worlds the rest");
         // every method's own keys are checked, not only the chosen one's: a sweep or the bench may build any of them
-        for (jepa.method.MethodType t : Methods.ALL) t.create(MethodConfig.from(c.withValue("method.name", ConfigValueFactory.fromAnyRef(t.name()))));
-        AgentConfig.from(c).checkFrames(CartPoleConfig.from(c));   // seed 003's sections (read where used: cartpole(), ppo(), agent())
+        Map<String, jepa.method.Method> methods = new java.util.HashMap<>();
+        for (jepa.method.MethodType t : Methods.ALL)
+            methods.put(t.name(), t.create(MethodConfig.from(c.withValue("method.name", ConfigValueFactory.fromAnyRef(t.name())))));
+        SweepConfig sweep = SweepConfig.from(c);
+        runsOn(methods, method.name(), world.kind(), "method.name", "world.kind");
+        for (String w : sweep.worlds()) for (String m : sweep.methods()) runsOn(methods, m, w, "sweep.methods", "sweep.worlds");
+        CountingConfig.from(c);   // checked whatever the world, like every section
+        PJepaConfig.from(c);
+        AgentConfig.from(c).checkFrames(CartPoleConfig.from(c));
         PpoConfig.from(c);
-        return new JepaConfig(Check.string(c, "data-root"), SparkConfig.from(c), ComputeConfig.from(c), world, NoiseConfig.from(c),
-                DatasetConfig.from(c), method, TrainConfig.from(c), ParallelConfig.from(c), ProbeConfig.from(c), BenchConfig.from(c),
-                SweepConfig.from(c), c);
+        return new JepaConfig(Check.string(c, "data-root"), ScaleConfig.from(c), SparkConfig.from(c), ComputeConfig.from(c), world, NoiseConfig.from(c),
+                DatasetConfig.from(c), method, TrainConfig.from(c), ParallelConfig.from(c), ProbeConfig.from(c), PlanningConfig.from(c), BenchConfig.from(c),
+                sweep, c);
     }
 
-    /** Seed 003's CartPole world, PPO and pixel agent (checked on load). */
+    /** A method runs only on the worlds it was made for (seed 000's on the dots, P-JEPA on the counting world, the agents on CartPole). */
+    private static void runsOn(Map<String, jepa.method.Method> methods, String method, String world, String methodKey, String worldKey) {
+        jepa.method.Method m = methods.get(method);
+        if (m != null && !m.runsOn(Worlds.of(world)))
+            throw new ConfigError(methodKey + ": method " + method + " does not run on " + worldKey + " " + world);
+    }
+
+    /** The counting world's section (seed 002). */
+    public CountingConfig counting() { return CountingConfig.from(raw); }
+
+    /** What the P-JEPA variants share (seed 002). */
+    public PJepaConfig pjepa() { return PJepaConfig.from(raw); }
+
+    /** Seed 003's CartPole world, PPO and pixel agent. */
     public CartPoleConfig cartpole() { return CartPoleConfig.from(raw); }
 
     public PpoConfig ppo() { return PpoConfig.from(raw); }

@@ -12,8 +12,11 @@ import java.util.List;
 public record SweepConfig(List<String> worlds, List<String> noiseKinds, List<String> noiseTemporals, List<Double> alphas,
                           List<String> methods, List<Long> seeds, int samples, double spread, List<String> searchKeys,
                           String centres, long searchSeed) implements java.io.Serializable {
-    /** sweep.centres: the reference's best values per cell ({@link BestHparams}) or this config's values. */
-    public static final String REFERENCE = "reference", CONFIG = "config";
+    /**
+     * sweep.centres: the reference's best values per cell ({@link BestHparams}), the reference's best values of the
+     * noise-free cell (α = 0) for every α (the paper's Fig. 5), or this config's values.
+     */
+    public static final String REFERENCE = "reference", NO_NOISE = "no-noise", CONFIG = "config";
 
     public SweepConfig {
         Check.notEmpty("sweep.worlds", worlds);
@@ -29,7 +32,7 @@ public record SweepConfig(List<String> worlds, List<String> noiseKinds, List<Str
         Check.notEmpty("sweep.seeds", seeds);
         Check.nonNegative("sweep.samples", samples);
         Check.min("sweep.spread", spread, 1);
-        Check.oneOf("sweep.centres", centres, REFERENCE, CONFIG);
+        Check.oneOf("sweep.centres", centres, REFERENCE, NO_NOISE, CONFIG);
     }
 
     static SweepConfig from(Config c) {

@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  * samples are drawn log-uniformly within ×/÷ spread of them, from a stream seeded by (search-seed, cell, sample), so
  * the same sweep always expands to the same runs; seeds share a sample (mean ± std over seeds per configuration).
  * A search key only varies for the methods it belongs to (e.g. method.rssm.* for rssm, train.base-lr for the LARS
- * methods).
+ * methods). Cells without noise (α = 0) run once, under the sweep's first noise kind and temporal: the report draws
+ * them in every noise setting's panel.
  */
 public final class SweepGrid {
     private SweepGrid() {}
@@ -31,7 +32,9 @@ public final class SweepGrid {
         for (String world : s.worlds())
             for (String kind : s.noiseKinds())
                 for (String temporal : s.noiseTemporals())
-                    for (double alpha : s.alphas())
+                    for (double alpha : s.alphas()) {
+                        // without noise the noise kind and temporal mean nothing: α = 0 runs once, under the first of each
+                        if (alpha == 0 && (!kind.equals(s.noiseKinds().get(0)) || !temporal.equals(s.noiseTemporals().get(0)))) continue;
                         for (String method : s.methods()) {
                             cell++;
                             Method m = Methods.create(base.methodConfig(method));
@@ -50,6 +53,7 @@ public final class SweepGrid {
                                 }
                             }
                         }
+                    }
         return runs;
     }
 
@@ -60,8 +64,11 @@ public final class SweepGrid {
             if (Methods.searched(key) && !Methods.type(method).searches(key)) continue;
             if (!base.raw().hasPath(key)) throw new ConfigError("sweep.search-keys: unknown key " + key);
             double configured = base.raw().getDouble(key);
-            c.put(key, base.sweep().centres().equals(SweepConfig.REFERENCE)
-                    ? BestHparams.centre(world, kind, temporal, alpha, method, key).orElse(configured) : configured);
+            c.put(key, switch (base.sweep().centres()) {
+                case SweepConfig.REFERENCE -> BestHparams.centre(world, kind, temporal, alpha, method, key).orElse(configured);
+                case SweepConfig.NO_NOISE -> BestHparams.centre(world, kind, temporal, 0.0, method, key).orElse(configured);
+                default -> configured;
+            });
         }
         return c;
     }

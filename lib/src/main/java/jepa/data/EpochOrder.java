@@ -9,21 +9,30 @@ import java.util.Arrays;
  * ids [e·k, (e+1)·k) of the split (k = train.sequences-per-epoch; k = 0 means the whole split every epoch), sorted by
  * {@link #key}, a hash of (order seed, epoch, id): a fresh permutation per epoch that any engine can reproduce
  * row by row (Spark sorts a Parquet split by the same key), so no shuffle buffer and no random access is needed.
- * Only whole batches are used: the last count mod batch ids of the order are dropped.
+ * Only whole batches are used: the last count mod batch ids of the order are dropped. A cycling order (for a split
+ * smaller than epochs·k) reads its ⌊size / k⌋ blocks in turn, each time in a new permutation.
  */
-public record EpochOrder(long seed, long splitSize, long perEpoch, int epochs) {
+public record EpochOrder(long seed, long splitSize, long perEpoch, int epochs, boolean cycles) {
 
     public EpochOrder {
-        if (perEpoch > 0 && perEpoch * epochs > splitSize)
+        if (perEpoch > 0 && !cycles && perEpoch * epochs > splitSize)
             throw new ConfigError("train.sequences-per-epoch = " + perEpoch + " over train.epochs = " + epochs + " needs "
                     + perEpoch * epochs + " training sequences, but the split has " + splitSize + " (dataset.train)");
+        if (perEpoch > splitSize)
+            throw new ConfigError("train.sequences-per-epoch = " + perEpoch + " exceeds the split's " + splitSize + " sequences");
     }
+
+    /** Epoch e reads the e-th block of k fresh ids (k = 0: the whole split); the split must hold them all. */
+    public EpochOrder(long seed, long splitSize, long perEpoch, int epochs) { this(seed, splitSize, perEpoch, epochs, false); }
 
     /** Sequences per epoch. */
     public long count() { return perEpoch > 0 ? perEpoch : splitSize; }
 
     /** The first id epoch {@code epoch} reads. */
-    public long first(int epoch) { return perEpoch > 0 ? perEpoch * epoch : 0; }
+    public long first(int epoch) {
+        if (perEpoch == 0) return 0;
+        return perEpoch * (cycles ? epoch % (splitSize / perEpoch) : epoch);
+    }
 
     /** The ids of an epoch, in visiting order. */
     public long[] ids(int epoch) {

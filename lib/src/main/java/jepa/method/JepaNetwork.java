@@ -18,6 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.IUpdater;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -54,6 +55,43 @@ public final class JepaNetwork {
      */
     public static ComputationGraphConfiguration config(JepaParams p, Layer lossLayer,
                                                        Consumer<NeuralNetConfiguration.Builder> optimiser, DataType dataType) {
+        return config(p, lossLayer, optimiser, dataType, gb -> List.of());
+    }
+
+    /**
+     * More of a graph on top of the JEPA graph (a second level, heads): adds its vertices to the builder, which already
+     * holds every vertex named here, and returns the names of its own output layers (after "loss").
+     */
+    public interface Extension {
+        List<String> add(ComputationGraphConfiguration.GraphBuilder gb);
+    }
+
+    /**
+     * What drives the GRU besides the actions (a latent variable): adds its vertices, which may read "enc_seq" and
+     * "actions", and names the vertex whose output [B, actionDim, 16] the GRU takes instead of the actions.
+     */
+    public interface PredictorInput {
+        String add(ComputationGraphConfiguration.GraphBuilder gb);
+
+        /** Channels of that vertex's output. */
+        int dim();
+    }
+
+    /** The actions alone. */
+    static final PredictorInput ACTIONS_ONLY = new PredictorInput() {
+        public String add(ComputationGraphConfiguration.GraphBuilder gb) { return ACTIONS_IN; }
+        public int dim() { return ACTION_DIM; }
+    };
+
+    /** The JEPA graph with an {@link Extension}: its outputs are "loss" and the extension's. */
+    public static ComputationGraphConfiguration config(JepaParams p, Layer lossLayer, Consumer<NeuralNetConfiguration.Builder> optimiser,
+                                                       DataType dataType, Extension extension) {
+        return config(p, lossLayer, optimiser, dataType, ACTIONS_ONLY, extension);
+    }
+
+    /** The JEPA graph with its GRU driven by {@code input} and an {@link Extension}. */
+    public static ComputationGraphConfiguration config(JepaParams p, Layer lossLayer, Consumer<NeuralNetConfiguration.Builder> optimiser,
+                                                       DataType dataType, PredictorInput input, Extension extension) {
         NeuralNetConfiguration.Builder nb = new NeuralNetConfiguration.Builder().seed(p.seed()).dataType(dataType).miniBatch(true)
                 // keep each conv layer's pre-activation and im2col patches for backprop instead of recomputing them
                 .cacheMode(CacheMode.DEVICE);
@@ -62,10 +100,12 @@ public final class JepaNetwork {
                 .addInputs(FRAMES_IN, ACTIONS_IN)
                 .setInputTypes(InputType.recurrent((long) p.channels() * PIXELS, FRAMES), InputType.recurrent(ACTION_DIM, FRAMES - 1));
         MeNet5.add(gb, FRAMES_IN, p.channels(), p.sumChannels(), p.width(), p.embedding(), FRAMES, ENC_SEQ);
-        gb.addVertex(ROLLOUT, new Gru(p.embedding(), p.gruLayers(), FRAMES, ACTION_DIM), ENC_SEQ, ACTIONS_IN);
+        gb.addVertex(ROLLOUT, new Gru(p.embedding(), p.gruLayers(), FRAMES, input.dim()), ENC_SEQ, input.add(gb));
         gb.addVertex(ROLLOUT_ENC, new jepa.nn.FeatureConcat(), ROLLOUT, ENC_SEQ);
         gb.addLayer(LOSS, lossLayer, ROLLOUT_ENC);
-        gb.setOutputs(LOSS);
+        List<String> outputs = new java.util.ArrayList<>(List.of(LOSS));
+        outputs.addAll(extension.add(gb));
+        gb.setOutputs(outputs.toArray(String[]::new));
         return DuplicateRegularizationFix.apply(gb.build());
     }
 

@@ -14,8 +14,14 @@ import java.util.List;
 public final class Methods {
     private Methods() {}
 
-    public static final List<MethodType> ALL = List.of(Vicreg.TYPE, SimClr.TYPE, Idm.TYPE, Rssm.TYPE, Supervised.TYPE,
-            RandomInit.TYPE, Center.TYPE, Agent.STATE, Agent.BASELINE, Agent.JEPA_RL, Agent.JEPA_ONLY, Agent.JEPA_ONLY_REG);
+    public static final List<MethodType> ALL = concat(List.of(Vicreg.TYPE, SimClr.TYPE, Idm.TYPE, Rssm.TYPE, Supervised.TYPE,
+            RandomInit.TYPE, Center.TYPE), RemedyJepa.TYPES, LatentJepa.TYPES, List.of(HJepa.TYPE),
+            List.of(PJepa.REWARD, PJepa.RANDOM, PJepa.REWARD_ONLY, PJepa.DYNAMICS_ONLY), Agent.TYPES);
+
+    @SafeVarargs
+    private static List<MethodType> concat(List<MethodType>... groups) {
+        return java.util.Arrays.stream(groups).flatMap(List::stream).toList();
+    }
 
     public static List<String> names() { return ALL.stream().map(MethodType::name).toList(); }
 

@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -64,10 +63,6 @@ public final class PytorchInit {
         }
     }
 
-    /** Fills {@code a} with U(−bound, bound) from {@code rng}, in C order. */
-    public static void uniform(INDArray a, double bound, SplittableRandom rng) {
-        double[] v = new double[Math.toIntExact(a.length())];
-        for (int i = 0; i < v.length; i++) v[i] = (2 * rng.nextDouble() - 1) * bound;
-        a.assign(Nd4j.createFromArray(v).reshape(a.shape()).castTo(a.dataType()));
-    }
+    /** U(−bound, bound), drawn in index order from rng (see {@link TorchInitialisable#uniform}). */
+    public static void uniform(INDArray a, double bound, SplittableRandom rng) { TorchInitialisable.uniform(a, bound, rng); }
 }

@@ -17,6 +17,8 @@ public record NoiseConfig(String kind, String temporal, double alpha, String sou
     public static final String UNIFORM = "uniform", STRUCTURED = "structured";
     public static final String FIXED = "fixed", CHANGING = "changing";
     public static final String AUTO = "auto", CIFAR10 = "cifar10", FASHION_MNIST = "fashion-mnist", BANK = "bank";
+    /** Where Debian's dataset-fashion-mnist package puts the IDX files: noise.fashion-mnist-path when it is empty. */
+    public static final String DEBIAN_FASHION_MNIST = "/usr/share/datasets/fashion-mnist";
 
     public NoiseConfig {
         Check.oneOf("noise.kind", kind, UNIFORM, STRUCTURED);
@@ -25,8 +27,6 @@ public record NoiseConfig(String kind, String temporal, double alpha, String sou
         Check.oneOf("noise.source", source, AUTO, CIFAR10, FASHION_MNIST, BANK);
         if (CIFAR10.equals(source) && cifar10Path.isBlank())
             throw new ConfigError("noise.source = cifar10 needs noise.cifar10-path (a folder with data_batch_1..5.bin and test_batch.bin)");
-        if (FASHION_MNIST.equals(source) && fashionMnistPath.isBlank())
-            throw new ConfigError("noise.source = fashion-mnist needs noise.fashion-mnist-path (a folder with the IDX files)");
         Check.positive("noise.bank-size", bankSize);
     }
 
@@ -36,12 +36,20 @@ public record NoiseConfig(String kind, String temporal, double alpha, String sou
                 Check.integer(c, "noise.bank-size"), Check.longValue(c, "noise.bank-seed"));
     }
 
-    /** The structured-noise source actually used, with "auto" resolved. */
+    /**
+     * The structured-noise source actually used, with "auto" resolved: CIFAR-10 when noise.cifar10-path is set, else
+     * Fashion-MNIST when its training file is in {@link #fashionMnistFolder()}, else the built-in bank.
+     */
     public String resolvedSource() {
         if (!STRUCTURED.equals(kind)) return "none";
         if (!AUTO.equals(source)) return source;
-        return cifar10Path.isBlank() ? BANK : CIFAR10;
+        if (!cifar10Path.isBlank()) return CIFAR10;
+        java.nio.file.Path f = java.nio.file.Path.of(fashionMnistFolder(), "train-images-idx3-ubyte");
+        return java.nio.file.Files.isRegularFile(f) || java.nio.file.Files.isRegularFile(java.nio.file.Path.of(f + ".gz")) ? FASHION_MNIST : BANK;
     }
+
+    /** The Fashion-MNIST folder: noise.fashion-mnist-path, or Debian's when that is empty. */
+    public String fashionMnistFolder() { return fashionMnistPath.isBlank() ? DEBIAN_FASHION_MNIST : fashionMnistPath; }
 
     /** Whether frames get any distractor at all. */
     public boolean active() { return alpha > 0; }

@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The run protocol of an acting world: one {@link AgentRun} of the configured agent method, seeded by train.seed. The
- * run folder gets {@code returns.csv} (one row per finished episode: env_step, episode, env, episode_return, length,
+ * The run protocol of an acting world ({@code RunKind.ACT}): one {@link AgentRun} of the configured agent method,
+ * seeded by train.seed. The run folder gets {@code returns.csv} (one row per finished episode: env_step, episode, env, episode_return, length,
  * truncated) and {@code curves.csv} (step, term, value — one row per term per update, step = the environment steps
  * at the end of the update's rollout): PPO's statistics and the encoder's terms (jepa_loss, embedding_variance,
  * collapsed, encoder_grad_norm). A run re-done starts over (no checkpoints: runs are minutes to an hour).
@@ -77,7 +77,7 @@ public final class AgentRuns {
                 s.rolloutSeconds(), s.updateSeconds(), s.episodes(), AgentRun.WINDOW, s.lastMean(), AgentRun.WINDOW, AgentRun.SOLVED,
                 s.solvedAtStep() < 0 ? "never" : "env_step " + s.solvedAtStep()));
         Trainer.Outcome o = new Trainer.Outcome(RunStatus.FINISHED, "", s.updates(), s.envSteps(), s.wallSeconds(), s.stepsPerSecond(), s.parameters());
-        return new RunProtocol.Result(o, List.of());
+        return new RunProtocol.Result(o, List.of(), List.of());
     }
 
     private static String format(Map<String, Double> terms) {

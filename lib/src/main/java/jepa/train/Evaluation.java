@@ -2,6 +2,8 @@ package jepa.train;
 
 import jepa.data.Batch;
 import jepa.method.Baseline;
+import jepa.method.Hierarchical;
+import jepa.method.ProbeView;
 import jepa.method.JepaNetwork;
 import jepa.method.Method;
 import jepa.method.NetworkMethod;
@@ -53,16 +55,17 @@ public final class Evaluation {
      * The metrics rows of a run of {@code method}. {@code net} is the trained network on the caller's side (for the
      * method's own probes; null for a baseline), {@code splits} folds through the same network wherever the data is.
      */
-    public static List<MetricRow> evaluate(Method method, JepaNetwork net, Splits splits, ProbeConfig pc, long seed, int dim, int dots) {
+    public static Evaluated evaluate(Method method, JepaNetwork net, Splits splits, ProbeConfig pc, long seed, int dim, int dots) {
         if (method instanceof Baseline b)
-            return splits.fold(Split.TEST, new Score(List.of(new Scored(ProbeEvaluation.ROLLOUT, b.solver(), b.predictor(dots), false)))).rows();
+            return new Evaluated(splits.fold(Split.TEST, new Score(ProbeView.ROLLOUT,
+                    List.of(new Scored(ProbeEvaluation.ROLLOUT, b.solver(), b.predictor(dots), false)))).rows(), null);
         LinearProbe rollout, encoder;
         if (pc.solver().equals(ProbeConfig.EXACT)) {
-            ProbeFit fit = splits.fold(Split.PROBE_TRAIN, new Fit(dim, dots));
+            ProbeFit fit = splits.fold(Split.PROBE_TRAIN, new Fit(ProbeView.ROLLOUT, dim, dots));
             rollout = fit.rollout();
             encoder = fit.encoder();
         } else {
-            ProbeData all = splits.fold(Split.PROBE_TRAIN, new Collect()).data();
+            ProbeData all = splits.fold(Split.PROBE_TRAIN, new Collect(ProbeView.ROLLOUT)).data();
             AdamProbeParams a = AdamProbeParams.of(pc.lr(), pc.epochs(), pc.batchSize(), seed);
             rollout = LinearProbe.fitAdam(all, a);
             encoder = LinearProbe.fitAdam(ProbeFit.firstStep(all), a);
@@ -71,24 +74,37 @@ public final class Evaluation {
                 new Scored(ProbeEvaluation.ENCODER, pc.solver(), encoder, true)));
         for (Map.Entry<String, Predictor> own : ((NetworkMethod) method).ownProbes(net).entrySet())
             test.add(new Scored(ProbeEvaluation.ROLLOUT, own.getKey(), own.getValue(), false));
-        List<MetricRow> rows = new ArrayList<>(splits.fold(Split.TEST, new Score(test)).rows());
-        rows.addAll(splits.fold(Split.PROBE_TRAIN, new Score(List.of(new Scored(ProbeEvaluation.ROLLOUT_TRAIN, pc.solver(), rollout, false)))).rows());
-        return rows;
+        List<MetricRow> rows = new ArrayList<>(splits.fold(Split.TEST, new Score(ProbeView.ROLLOUT, test)).rows());
+        rows.addAll(splits.fold(Split.PROBE_TRAIN, new Score(ProbeView.ROLLOUT, List.of(new Scored(ProbeEvaluation.ROLLOUT_TRAIN, pc.solver(), rollout, false)))).rows());
+        if (method instanceof Hierarchical h) rows.addAll(levelTwo(h, splits, dots));
+        return new Evaluated(rows, rollout);
     }
 
-    /** The probe's data of a batch: the network's rollout (or a placeholder for a baseline) and the targets. */
-    static ProbeData probeData(JepaNetwork net, Batch b) {
-        return net != null ? net.probeData(b) : ProbeData.targetsOnly(b.probeTargets());
+    /** The metrics rows, and the rollout probe they came from (null for a baseline): planning reads positions with it. */
+    public record Evaluated(List<MetricRow> rows, LinearProbe rollout) {}
+
+    /**
+     * A hierarchical method's second level (H-JEPA): its own exact linear probe fitted on probe-train's level-2 rollout
+     * (one state per window) against the dots at the windows' last frames, scored on test; metrics rows "rollout_l2"
+     * whose step is that frame, so they line up with the level-1 rollout rows of the same steps.
+     */
+    public static List<MetricRow> levelTwo(Hierarchical h, Splits splits, int dots) {
+        ProbeView view = h.levelTwoView();
+        LinearProbe probe = splits.fold(Split.PROBE_TRAIN, new Fit(view, h.levelTwoDim(), dots)).rollout();
+        List<MetricRow> rows = new ArrayList<>();
+        for (MetricRow r : splits.fold(Split.TEST, new Score(view, List.of(new Scored(Hierarchical.ROLLOUT_L2, ProbeConfig.EXACT, probe, false)))).rows())
+            rows.add(new MetricRow(r.probe(), r.solver(), h.windowEnd(r.step()), r.dot(), r.mse(), r.rmse(), r.rmsePx()));
+        return rows;
     }
 
     /** One predictor to score: its metrics names, and whether it sees frame 1 only (the encoder probe). */
     record Scored(String probe, String solver, Predictor predictor, boolean firstStep) implements Serializable {}
 
-    record Score(List<Scored> predictors) implements Fold<ErrorSums> {
+    record Score(ProbeView view, List<Scored> predictors) implements Fold<ErrorSums> {
         public ErrorSums zero() { return new ErrorSums(); }
 
         public ErrorSums add(ErrorSums acc, JepaNetwork net, Batch b) {
-            ProbeData p = probeData(net, b), first = null;
+            ProbeData p = view.of(net, b), first = null;
             for (Scored s : predictors) {
                 if (s.firstStep() && first == null) first = ProbeFit.firstStep(p);
                 acc.add(s.probe(), s.solver(), s.predictor(), s.firstStep() ? first : p);
@@ -99,9 +115,9 @@ public final class Evaluation {
         public ErrorSums merge(ErrorSums a, ErrorSums b) { return a.merge(b); }
     }
 
-    record Fit(int dim, int dots) implements Fold<ProbeFit> {
+    record Fit(ProbeView view, int dim, int dots) implements Fold<ProbeFit> {
         public ProbeFit zero() { return new ProbeFit(dim, dots); }
-        public ProbeFit add(ProbeFit acc, JepaNetwork net, Batch b) { return acc.add(probeData(net, b)); }
+        public ProbeFit add(ProbeFit acc, JepaNetwork net, Batch b) { return acc.add(view.of(net, b)); }
         public ProbeFit merge(ProbeFit a, ProbeFit b) { return a.merge(b); }
     }
 
@@ -126,12 +142,12 @@ public final class Evaluation {
         }
     }
 
-    static final class Collect implements Fold<Collected> {
+    record Collect(ProbeView view) implements Fold<Collected> {
         public Collected zero() { return new Collected(); }
 
         public Collected add(Collected acc, JepaNetwork net, Batch b) {
             if (b.ids() == null) throw new IllegalArgumentException("the Adam probe needs the sequences' ids");
-            ProbeData p = probeData(net, b);
+            ProbeData p = view.of(net, b);
             acc.repShape = p.representations().shape();
             acc.targetShape = p.targets().shape();
             INDArray reps = p.representations().dup('c'), targets = p.targets().dup('c');

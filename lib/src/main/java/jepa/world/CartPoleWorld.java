@@ -8,12 +8,17 @@ import java.util.SplittableRandom;
 
 /**
  * The CartPole world of seed 003 ({@link CartPole}, frames by {@link CartPoleRenderer}). Its runs are agents
- * (PPO, with or without a JEPA-trained pixel encoder); its dataset is random-policy episodes, one row per step.
+ * (PPO, with or without a JEPA-trained pixel encoder) that act in it and are judged by their returns, not by probes;
+ * its dataset is random-policy episodes, one row per step.
  */
-public record CartPoleWorld(String kind) implements ActingWorld {
+public record CartPoleWorld(String kind) implements World {
     public static final CartPoleWorld WORLD = new CartPoleWorld("cartpole");
 
     @Override public String view() { return "cartpole"; }
+
+    @Override public List<String> evaluations() { return List.of(); }
+
+    @Override public RunKind runKind() { return RunKind.ACT; }
 
     @Override public List<String> runSections() { return List.of("cartpole", "ppo", "agent"); }
 

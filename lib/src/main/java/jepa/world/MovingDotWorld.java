@@ -31,6 +31,7 @@ public final class MovingDotWorld {
     private final Distractors distractors;
     private final VonMises vonMises;
     private final int dots, frames, side;
+    private final boolean walled;
     private final float clampMin, clampMax, range;
     private final double peak, halfInvVar, stepRatio;
 
@@ -39,6 +40,7 @@ public final class MovingDotWorld {
         this.distractors = distractors;
         this.vonMises = new VonMises(world.kappa());
         this.dots = MovingDots.of(world).dots();
+        this.walled = MovingDots.of(world).walled();
         this.frames = world.frames();
         this.side = world.imageSize();
         this.clampMin = (float) world.clampMin();
@@ -58,6 +60,9 @@ public final class MovingDotWorld {
     public WorldConfig world() { return world; }
 
     public Distractors distractors() { return distractors; }
+
+    /** Whether a wall divides the world (the two-room world). */
+    public boolean walled() { return walled; }
 
     /** Image channels per frame: one per dot. */
     public int channels() { return dots; }
@@ -113,8 +118,9 @@ public final class MovingDotWorld {
                 act[(t - 1) * 2] = ax;
                 act[(t - 1) * 2 + 1] = ay;
             }
-            x = clamp(x + ax);
-            y = clamp(y + ay);
+            float[] next = step(x, y, ax, ay);
+            x = next[0];
+            y = next[1];
             set(loc, t, d, x, y);
         }
     }
@@ -127,9 +133,34 @@ public final class MovingDotWorld {
 
     private float clamp(float v) { return Math.min(clampMax, Math.max(clampMin, v)); }
 
+    /**
+     * The world's dynamics for one dot and one action (pixels): the centre moves by the action, clamped per coordinate;
+     * a step that would cross the wall outside its door keeps its vertical part only.
+     */
+    public float[] step(float x, float y, float ax, float ay) {
+        float nx = clamp(x + ax), ny = clamp(y + ay);
+        if (walled && world.wall().blocks(x, y, nx, ny)) nx = x;
+        return new float[]{nx, ny};
+    }
+
+    /**
+     * Frames of the single dot at given centres ({@code centres[t] = {x, y}}), with this world's noise drawn from
+     * {@code rng} as for a sequence of that many frames (fixed noise: one image for all of them) — the start and goal
+     * frames of a planning episode. Layout as {@link Sequence#frames()}.
+     */
+    public float[] render(float[][] centres, SplittableRandom rng) {
+        if (dots != 1) throw new IllegalArgumentException("episode frames are rendered for the single-dot world");
+        int n = centres.length;
+        float[] img = new float[n * side * side], gx = new float[side], gy = new float[side];
+        for (int t = 0; t < n; t++) renderDot(centres[t][0], centres[t][1], gx, gy, img, t * side * side);
+        renderWall(img, n);
+        distractors.addTo(img, n, 1, 0, side, peak, rng.split());
+        return img;
+    }
+
     private static float uniform(SplittableRandom rng) { return (rng.nextLong() >>> 40) * TWO_POW_M24; }
 
-    /** Renders clean dot images for all frames and dots into img (which must be zero or hold what to add to). */
+    /** Renders clean dot images (and the wall) for all frames and dots into img (which must be zero or hold what to add to). */
     public void render(float[] loc, float[] img) {
         float[] gx = new float[side], gy = new float[side];
         int pixels = side * side;
@@ -138,6 +169,17 @@ public final class MovingDotWorld {
                 int li = (t * dots + d) * 2;
                 renderDot(loc[li], loc[li + 1], gx, gy, img, (t * dots + d) * pixels);
             }
+        renderWall(img, frames * dots);
+    }
+
+    /** The wall's pixels (column round(x), every row outside the door) at the dot's peak intensity, in each of n images. */
+    private void renderWall(float[] img, int images) {
+        if (!walled) return;
+        WorldConfig.Wall w = world.wall();
+        int col = (int) Math.round(w.x());
+        for (int k = 0; k < images; k++)
+            for (int row = 0; row < side; row++)
+                if (row < w.doorMin() || row > w.doorMax()) img[k * side * side + row * side + col] = (float) peak;
     }
 
     /**

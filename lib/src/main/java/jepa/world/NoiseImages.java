@@ -31,13 +31,13 @@ public interface NoiseImages {
         String resolved = noise.resolvedSource();
         String key = switch (resolved) {
             case NoiseConfig.CIFAR10 -> "cifar10|" + noise.cifar10Path();
-            case NoiseConfig.FASHION_MNIST -> "fashion-mnist|" + noise.fashionMnistPath();
+            case NoiseConfig.FASHION_MNIST -> "fashion-mnist|" + noise.fashionMnistFolder();
             case NoiseConfig.BANK -> "bank|" + noise.bankSeed() + "|" + noise.bankSize();
             default -> throw new ConfigError("noise.kind = " + noise.kind() + " has no noise images (resolved source '" + resolved + "')");
         } + (test ? "|test" : "|train");
         return Cache.OPEN.computeIfAbsent(key, k -> switch (resolved) {
             case NoiseConfig.CIFAR10 -> Cifar10.open(Path.of(noise.cifar10Path()), test);
-            case NoiseConfig.FASHION_MNIST -> FashionMnist.open(Path.of(noise.fashionMnistPath()), test);
+            case NoiseConfig.FASHION_MNIST -> FashionMnist.open(Path.of(noise.fashionMnistFolder()), test);
             default -> new StructuredNoiseBank(noise.bankSeed(), noise.bankSize(), test);
         });
     }

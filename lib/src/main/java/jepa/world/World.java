@@ -16,6 +16,9 @@ public interface World {
     /** The evaluations of a trained run on this world, as the metrics table names them. */
     List<String> evaluations();
 
+    /** What its runs do. */
+    default RunKind runKind() { return RunKind.PROBES; }
+
     /** Config sections its runs read besides method, train and probe: part of a run's identity (its config hash). */
     default List<String> runSections() { return List.of(); }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 public final class Worlds {
     private Worlds() {}
 
-    public static final List<World> ALL = List.of(MovingDots.SINGLE, MovingDots.THREE_DOTS, CartPoleWorld.WORLD);
+    public static final List<World> ALL = List.of(MovingDots.SINGLE, MovingDots.THREE_DOTS, MovingDots.TWO_ROOMS, Counting.WORLD,
+            CartPoleWorld.WORLD);
 
     public static List<String> kinds() { return ALL.stream().map(World::kind).toList(); }
 

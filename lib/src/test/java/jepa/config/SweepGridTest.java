@@ -64,6 +64,20 @@ class SweepGridTest {
     }
 
     @Test
+    void noNoiseCentresHoldTheNoiseFreeCellsValuesAtEveryAlpha() {
+        JepaConfig c = JepaConfig.load(null, List.of("sweep.methods=[vicreg]", "sweep.alphas=[0.0,1.0]", "sweep.noise-temporals=[changing]",
+                "sweep.centres=no-noise"));
+        List<List<String>> runs = SweepGrid.expand(c);
+        assertEquals(2, runs.size());
+        // reference §6, changing uniform α = 0: VICReg base lr 1.388, sim 20.55, std 9.138 — at α = 1 too
+        for (List<String> o : runs) {
+            JepaConfig r = c.with(o);
+            assertEquals(1.388, r.train().baseLr(), 5e-4, o.toString());
+            assertEquals(20.553, r.raw().getDouble("method.vicreg.sim-coeff"), 5e-4, o.toString());
+        }
+    }
+
+    @Test
     void samplesAreDrawnAroundTheReferenceCentresForTheMethodsKeysOnly() {
         JepaConfig c = JepaConfig.load(null, List.of("sweep.methods=[vicreg,rssm]", "sweep.noise-temporals=[fixed]", "sweep.samples=20"));
         for (List<String> o : SweepGrid.expand(c)) {

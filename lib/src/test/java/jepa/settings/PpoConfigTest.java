@@ -67,8 +67,10 @@ class PpoConfigTest {
         assertTrue(error("agent.heads=5").contains("agent.heads"));
         assertTrue(error("agent.patch-size=12").contains("agent.patch-size"));
         assertTrue(error("agent.ema=1.5").contains("agent.ema"));
-        assertTrue(error("world.kind=cartpole").contains("cannot run in world.kind = cartpole"), "vicreg does not act");
-        assertTrue(error("method.name=jepa+rl").contains("cannot run"), "an agent needs an acting world");
+        assertTrue(error("world.kind=cartpole").contains("method vicreg does not run on world.kind cartpole"), "vicreg does not act");
+        assertTrue(error("method.name=jepa+rl").contains("method jepa+rl does not run on world.kind single"), "an agent acts in CartPole only");
+        assertTrue(error("world.kind=cartpole", "method.name=state", "sweep.methods=[state,vicreg]", "sweep.worlds=[cartpole]")
+                .contains("sweep.methods: method vicreg does not run on sweep.worlds cartpole"), "every cell of a sweep is checked");
         JepaConfig.load(null, List.of("world.kind=cartpole", "method.name=jepa-only+reg"));
     }
 
@@ -81,6 +83,7 @@ class PpoConfigTest {
         assertEquals(5, jepa.config.SweepGrid.expand(quick).size(), "state and the four configurations, one seed");
         assertEquals(25, jepa.config.SweepGrid.expand(paper).size(), "5 runs each");
         assertEquals(100_000, paper.ppo().totalSteps());
+        assertEquals(List.of("quick", "paper"), List.of(quick.scale().name(), paper.scale().name()), "each states its scale");
         assertTrue(quick.ppo().totalSteps() < paper.ppo().totalSteps());
     }
 }

@@ -221,4 +221,10 @@ class NoiseImagesTest {
             }
         return s / c;
     }
+
+    @Test
+    void aMissingCifarFolderIsAConfigErrorNamingTheKey() {
+        jepa.settings.ConfigError e = assertThrows(jepa.settings.ConfigError.class, () -> Cifar10.open(java.nio.file.Path.of("/nonexistent"), false));
+        assertTrue(e.getMessage().startsWith("noise.cifar10-path = /nonexistent is not a folder"), e.getMessage());
+    }
 }

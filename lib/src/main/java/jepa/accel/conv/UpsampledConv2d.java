@@ -16,7 +16,7 @@ import java.util.Collection;
 /**
  * Nearest-neighbour upsampling ×s followed by a k×k convolution (stride 1, padding p = (k−1)/2, no bias): the
  * MeNet5Decoder's "Upsample → Conv2d" pairs, with the same parameter W [C_out, C_in, k, k] (PyTorch init through
- * {@link PytorchInit}'s ConvolutionLayer rule) and the same maths, computed without ever forming the upsampled image.
+ * jepa.nn.PytorchInit's ConvolutionLayer rule) and the same maths, computed without ever forming the upsampled image.
  * <p>
  * Why: output pixel (s·i + φ) only sees upsampled pixels whose low-resolution index is i + ⌊(φ + k_y − p)/s⌋, so each
  * of the s² output phases is a small K'×K' convolution (K' = 3 for k5/s3 and k3/s2) of the LOW-resolution input with

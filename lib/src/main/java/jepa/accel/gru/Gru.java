@@ -4,7 +4,6 @@ import jepa.accel.TorchInitialisable;
 
 import jepa.accel.Backend;
 import jepa.accel.ExactGradientVertex;
-import jepa.nn.PytorchInit;
 import jepa.accel.SameDiffVertices;
 
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -76,7 +75,7 @@ public class Gru extends SameDiffVertex implements TorchInitialisable {
         }
     }
 
-    /** DL4J's own init call: PyTorch's rule from ND4J's RNG; {@link PytorchInit} re-does it from a seed. */
+    /** DL4J's own init call: PyTorch's rule from ND4J's RNG; jepa.nn.PytorchInit re-does it from a seed. */
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
         double bound = 1.0 / Math.sqrt(hidden);
@@ -86,7 +85,7 @@ public class Gru extends SameDiffVertex implements TorchInitialisable {
     @Override
     public void torchInit(Map<String, INDArray> params, SplittableRandom rng) {
         double bound = 1.0 / Math.sqrt(hidden);
-        for (String k : new java.util.TreeSet<>(params.keySet())) PytorchInit.uniform(params.get(k), bound, rng);
+        for (String k : new java.util.TreeSet<>(params.keySet())) TorchInitialisable.uniform(params.get(k), bound, rng);
     }
 
     @Override
