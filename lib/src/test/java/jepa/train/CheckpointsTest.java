@@ -59,7 +59,9 @@ class CheckpointsTest {
         ComputationGraph resumed = Checkpoints.restore(zip, true);
         MethodType type = Methods.type(method);
         if (!type.name().equals("random")) {
-            JepaConfig cfg = JepaConfig.load(null, List.of("method.name=" + method, "world.kind=" + (dots == 1 ? "single" : "three-dots")));
+            // the fixtures' 3-dot networks sum the dots' channels (the default when they were written)
+            JepaConfig cfg = JepaConfig.load(null, List.of("method.name=" + method, "world.kind=" + (dots == 1 ? "single" : "three-dots"),
+                    "method.sum-channels=" + (dots > 1)));
             NetworkMethod m = Methods.network(cfg.method());
             m.configure(resumed);
             INDArray locs = Nd4j.rand(DataType.FLOAT, 4, 2 * dots, 17);
