@@ -34,8 +34,9 @@ import java.util.SplittableRandom;
 /**
  * The run protocol's planning step (planning.episodes > 0, a single-dot world, a network method with a GRU forward
  * model): goal reaching with the trained world model on the open task and, in the two-room world, the wall task — every
- * configured planner (hierarchical for H-JEPA runs only), random actions and the oracle — and {@code planning.png} in the run folder: the first planner's plans on four episodes, predicted
- * (read out by the rollout probe) against executed.
+ * configured planner (hierarchical for H-JEPA runs only), random actions and the oracle — and {@code planning.png} in
+ * the run folder: the first planner's plans on four episodes, predicted (read out by the rollout probe) against
+ * executed.
  */
 public final class Planning {
     private static final Logger LOG = LoggerFactory.getLogger(Planning.class);

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class HierarchicalJepaModelTest {
     @Test
     void bothLevelsMatchTheNetworkOnAHeldStartFrame() {
-        JepaConfig cfg = JepaConfig.load(null, List.of("method.name=hjepa", "method.width=1", "method.embedding=8", "method.hjepa.level2-dim=6"));
+        JepaConfig cfg = JepaConfig.load(null, List.of("method.name=hjepa", "method.width=1", "method.embedding=8",
+                "method.hjepa.level2-dim=6"));
         HJepa m = (HJepa) Methods.network(cfg.method());
         JepaNetwork net = m.build(JepaParams.of(cfg.method(), cfg.world(), 1), 1, cfg.train(), 2);
         Normalization norm = new Normalization(new float[]{0.05f}, new float[]{0.1f}, 2.6, 21.8, Normalization.actionScale(4));

@@ -104,7 +104,8 @@ class HierarchicalPlannerTest {
 
         // the wall is passed at level 2: with a level 2 that moves through it, the subgoals lead into the wall
         MovingDotWorld open = MovingDotWorld.of(JepaConfig.load(null, List.of("noise.alpha=0")).world(), cfg.noise(), Split.TEST);
-        GoalReaching.Row blind = GoalReaching.evaluate(GoalReaching.WALL, hierarchical(), new TrueTwoLevelModel(world, open, 4), world, eps, 4, 2, 1);
+        TrueTwoLevelModel throughWalls = new TrueTwoLevelModel(world, open, 4);
+        GoalReaching.Row blind = GoalReaching.evaluate(GoalReaching.WALL, hierarchical(), throughWalls, world, eps, 4, 2, 1);
         System.out.println("wall task, level 2 blind to the wall: " + blind);
         assertTrue(blind.successRate() < h.successRate() - 0.2, "blind level 2 " + blind + " vs " + h);
     }

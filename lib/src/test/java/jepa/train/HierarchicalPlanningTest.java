@@ -30,9 +30,11 @@ class HierarchicalPlanningTest {
             JepaNetwork net = Methods.network(cfg.method()).build(JepaParams.of(cfg.method(), cfg.world(), 1), 1, cfg.train(), 2);
             Normalization norm = new Normalization(new float[]{0.05f}, new float[]{0.1f}, 2.6, 21.8, Normalization.actionScale(4));
             List<GoalReaching.Row> rows = Planning.run(cfg, net, norm, null, dir);
-            List<String> planners = method.equals("hjepa") ? List.of("random", "oracle", "cem", HierarchicalPlanner.NAME) : List.of("random", "oracle", "cem");
+            List<String> planners = method.equals("hjepa") ? List.of("random", "oracle", "cem", HierarchicalPlanner.NAME)
+                    : List.of("random", "oracle", "cem");
             for (String task : List.of(GoalReaching.OPEN, GoalReaching.WALL))
-                assertEquals(planners, rows.stream().filter(r -> r.task().equals(task)).map(GoalReaching.Row::planner).toList(), method + " " + task);
+                assertEquals(planners, rows.stream().filter(r -> r.task().equals(task)).map(GoalReaching.Row::planner).toList(),
+                        method + " " + task);
             assertTrue(rows.stream().allMatch(r -> r.episodes() == 2 && Double.isFinite(r.meanFinalPx())), method + ": " + rows);
         }
     }
