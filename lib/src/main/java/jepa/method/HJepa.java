@@ -69,6 +69,9 @@ public final class HJepa extends LarsMethod implements Hierarchical {
     @Override public Layer lossLayer(JepaParams p, int dots) { return Vicreg.loss(p, vicreg); }
     @Override public INDArray labels(Batch b) { return dummy(b); }
 
+    /** Frames (and summed actions) per level-2 window. */
+    public int window() { return window; }
+
     /** Windows per sequence. */
     public int windows() { return (JepaNetwork.FRAMES - 1) / window; }
 

@@ -141,10 +141,12 @@ public final class JepaNetwork {
 
     /** Inference: encoder outputs [B, D, T'] of a frame series [B, C·784, T'] of any length T' (GRU not run). */
     public INDArray encode(INDArray frames) {
-        INDArray noActions = Nd4j.zeros(frames.dataType(), frames.size(0), ACTION_DIM, 1);
-        // feedForward(.., layerTillIndex, ..) takes a position in cg.getLayers(): stop at the encoder's dense layer
-        int fc = java.util.Arrays.asList(cg.getLayers()).indexOf(cg.getLayer(MeNet5.denseName(ENC_SEQ)));
-        INDArray flat = keep(cg.feedForward(new INDArray[]{frames, noActions}, fc, false), MeNet5.denseName(ENC_SEQ), frames, noActions);
+        // a full sequence of (zero) actions: vertices fed by the actions alone may come before the encoder in
+        // topological order and run too (H-JEPA's window sums of the actions need 16 of them)
+        INDArray noActions = Nd4j.zeros(frames.dataType(), frames.size(0), ACTION_DIM, FRAMES - 1);
+        // the encoder's dense layer as the only output: the pass stops there in topological order. (feedForward's
+        // layerTillIndex reads a vertex index as a topological position, which stops short in H-JEPA's graph.)
+        INDArray flat = cg.output(List.of(MeNet5.denseName(ENC_SEQ)), false, new INDArray[]{frames, noActions}, null)[0];
         return new jepa.nn.ImagesToFrames().preProcess(flat, (int) frames.size(0), LayerWorkspaceMgr.noWorkspaces());
     }
 

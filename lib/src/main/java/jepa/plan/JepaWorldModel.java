@@ -45,7 +45,11 @@ public final class JepaWorldModel implements WorldModel {
     @Override
     public Objective toGoal(Episode e, int horizon, double maxStep) {
         double[][] s = encode(e);
-        double[] start = s[0], goal = s[1];
+        return toGoal(s[0], s[1], horizon, maxStep);
+    }
+
+    /** The objective of reaching the encoding {@code goal} from the encoding {@code start}. */
+    Objective toGoal(double[] start, double[] goal, int horizon, double maxStep) {
         int d = gru.hidden;
         return new Objective() {
             public int horizon() { return horizon; }
@@ -92,6 +96,16 @@ public final class JepaWorldModel implements WorldModel {
         for (int t = 0; t < steps.length; t++) out[t + 1] = steps[t].out();
         return out;
     }
+
+    /** The states after each action of {@code plan} (px), rolled out from the state {@code s} ([plan.length][D]). */
+    double[][] rollout(double[] s, double[][] plan) {
+        GruModel.Step[] steps = gru.rollout(s, inputs(plan));
+        double[][] out = new double[steps.length][];
+        for (int t = 0; t < steps.length; t++) out[t] = steps[t].out();
+        return out;
+    }
+
+    Normalization normalization() { return norm; }
 
     /** The normalised actions as the GRU's inputs. */
     private double[][] inputs(double[][] plan) {

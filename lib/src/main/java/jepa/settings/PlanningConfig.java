@@ -7,17 +7,19 @@ import java.util.List;
 /**
  * The goal-reaching evaluation of trained dot-world runs (seed 001 §4.7). episodes = 0 turns it off.
  *
- * @param planners   of cem, mppi, gradient (random actions and the oracle are always scored beside them)
+ * @param planners   of cem, mppi, gradient, hierarchical (random actions and the oracle are always scored beside them;
+ *                   hierarchical only for runs of a two-level method, H-JEPA: other runs leave it out)
  * @param energy     "final": ‖ŝ_16 − s_goal‖²; "summed": averaged over the 16 predicted states
  */
 public record PlanningConfig(int episodes, List<String> planners, double radius, String energy, int samples, int elites,
                              int iterations, double mppiNoise, double mppiTemperature, int gradientSteps, double gradientLr,
                              long seed) implements java.io.Serializable {
-    public static final String CEM = "cem", MPPI = "mppi", GRADIENT = "gradient", FINAL = "final", SUMMED = "summed";
+    public static final String CEM = "cem", MPPI = "mppi", GRADIENT = "gradient", HIERARCHICAL = "hierarchical", FINAL = "final",
+            SUMMED = "summed";
 
     public PlanningConfig {
         Check.nonNegative("planning.episodes", episodes);
-        Check.eachOneOf("planning.planners", planners, List.of(CEM, MPPI, GRADIENT));
+        Check.eachOneOf("planning.planners", planners, List.of(CEM, MPPI, GRADIENT, HIERARCHICAL));
         Check.positive("planning.radius", radius);
         Check.oneOf("planning.energy", energy, FINAL, SUMMED);
         Check.min("planning.samples", samples, 2);
