@@ -28,11 +28,18 @@ final class ReportText {
             for (Row r : rows) {
                 for (int i = 0; i < r.length(); i++) {
                     if (i > 0) b.append(',');
-                    b.append(r.isNullAt(i) ? "" : Sql.csvField(String.valueOf(r.get(i))));
+                    b.append(r.isNullAt(i) ? "" : Sql.csvField(field(r, i)));
                 }
                 b.append('\n');
             }
             return b.toString();
+        }
+
+        /** A value as text; an array's elements joined by spaces (Spark hands arrays over as Scala sequences). */
+        private static String field(Row r, int i) {
+            if (r.schema() != null && r.schema().fields()[i].dataType() instanceof org.apache.spark.sql.types.ArrayType)
+                return String.join(" ", r.getList(i).stream().map(String::valueOf).toList());
+            return String.valueOf(r.get(i));
         }
     }
 

@@ -106,6 +106,8 @@ class CartPoleJobsTest extends SparkTest {
         assertTrue(Files.size(Path.of(rep.outputDir(), "cartpole_fig3.png")) > 1000);
         assertTrue(rep.markdown().contains("| jepa-only+reg | 1 |"), rep.markdown());
         assertTrue(rep.markdown().contains("- scale: **custom**"), "the report states the config's scale");
+        String summary = Files.readString(Path.of(rep.outputDir(), "cartpole_summary.csv"));
+        assertTrue(summary.contains("jepa-only+reg,1,1,") && !summary.contains("WrappedArray"), "arrays as plain lists: " + summary);
         assertTrue(Sweep.sweep(spark, cfg).contains("nothing to do"));
         // an agent's run is one piece: the train and probe jobs, the probed worlds' protocol in two, refuse it
         for (String job : List.of("train", "probe")) {
