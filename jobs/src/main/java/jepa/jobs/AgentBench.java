@@ -78,7 +78,7 @@ final class AgentBench {
         for (int i = 0; i < x.length; i++) x[i] = rng.nextFloat();
         double[] y = new double[b * cfg.agent().embedding()];
         for (int i = 0; i < y.length; i++) y[i] = rng.nextGaussian();
-        return Bench.median(time(cfg, () -> {
+        return Bench.median(Bench.time(cfg, () -> {
             double[] s = rt.forward(x, b);
             double[] ds = new double[s.length];
             for (int i = 0; i < s.length; i++) ds[i] = 2 * (s[i] - y[i]) / b;      // mean over the batch of ‖s − y‖²
@@ -110,7 +110,7 @@ final class AgentBench {
         Adam adam = new Adam(theta.length, cfg.ppo().adamEps());
         Map<String, INDArray> ph = Map.of("x", Nd4j.rand(DataType.FLOAT, b, VisionTransformer.FRAMES * c.channels(), c.frameHeight(), c.frameWidth()),
                 "y", Nd4j.randn(DataType.FLOAT, b, cfg.agent().embedding()));
-        return Bench.median(time(cfg, () -> {
+        return Bench.median(Bench.time(cfg, () -> {
             double[] g = params.flatten(sd.calculateGradients(ph, params.names()));
             adam.step(theta, g, 1, cfg.ppo().learningRate());
             params.write(theta);
@@ -132,16 +132,5 @@ final class AgentBench {
             }
         });
         return Bench.median(times);
-    }
-
-    private static double[] time(JepaConfig cfg, Runnable step) {
-        for (int k = 0; k < cfg.bench().warmup(); k++) step.run();
-        double[] t = new double[cfg.bench().steps()];
-        for (int k = 0; k < t.length; k++) {
-            long t0 = System.nanoTime();
-            step.run();
-            t[k] = (System.nanoTime() - t0) / 1e9;
-        }
-        return t;
     }
 }

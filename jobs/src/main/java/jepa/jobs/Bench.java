@@ -74,7 +74,8 @@ public final class Bench {
         return new Row(methodName, batchSize, batchSize / f, batchSize / i, peakRssMb(), f, Backend.current().id());
     }
 
-    private static double[] time(JepaConfig cfg, Runnable step) {
+    /** Seconds of each of bench.steps runs of step, after bench.warmup runs. */
+    static double[] time(JepaConfig cfg, Runnable step) {
         for (int k = 0; k < cfg.bench().warmup(); k++) step.run();
         double[] t = new double[cfg.bench().steps()];
         for (int k = 0; k < t.length; k++) {
