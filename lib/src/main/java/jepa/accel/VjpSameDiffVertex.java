@@ -31,8 +31,8 @@ import java.util.Map;
  * <p>
  * Why: the stock SameDiffGraphVertex doubles the gradient ({@link ExactGradientVertex} halves it), and on graphs with
  * reductions (e.g. LayerNorm's means) its second backward pass fails (garbage reduction axes) and a batch of
- * another size after a backward pass fails on a cached reduction shape. The same construction as the RSSM vertex's
- * runtime, for any vertex: subclasses give the output shape with batch −1.
+ * another size after a backward pass fails on a cached reduction shape. Its subclasses: NormedLinear, the RSSM
+ * vertex. A subclass gives its output shape with batch −1.
  */
 public abstract class VjpSameDiffVertex extends SameDiffVertex {
 

@@ -1,12 +1,12 @@
 package jepa.method;
 
 import jepa.accel.TorchInitialisable;
+import jepa.accel.VjpSameDiffVertex;
 
 import jepa.nn.PytorchInit;
 import jepa.accel.SameDiffVertices;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -42,7 +42,7 @@ import java.util.TreeSet;
  * prior heads {@code pmW, pmb, psW, psb}; posterior heads {@code qm1W, qm1b, qm2W, qm2b, qs1W, qs1b, qs2W, qs2b}
  * on [e_t, h_t].
  */
-public class RssmVertex extends SameDiffVertex implements TorchInitialisable {
+public class RssmVertex extends VjpSameDiffVertex implements TorchInitialisable {
     @JsonProperty private int d;
     @JsonProperty private int frames;
     @JsonProperty private int actionDim;
@@ -213,107 +213,10 @@ public class RssmVertex extends SameDiffVertex implements TorchInitialisable {
         return g.get(SDIndex.all(), SDIndex.interval((long) k * d, (long) (k + 1) * d));
     }
 
-    // M2.1: the stock SameDiffGraphVertex doubles the gradient (see ExactGradientVertex)
+    // Runs on VjpSameDiffVertex's runtime: M2.1's stock SameDiffGraphVertex gave garbage/NaN gradients from the
+    // second backward pass on for this graph and doubles the gradient; rebuilding the graph per pass cost ~3 s a step.
     @Override
-    public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(org.deeplearning4j.nn.graph.ComputationGraph graph, String name,
-            int idx, INDArray paramsView, boolean initializeParams, org.nd4j.linalg.api.buffer.DataType dataType) {
-        setName(name);
-        return new VjpVertex(this, graph, name, idx, paramsView, initializeParams, dataType);
-    }
-
-    /**
-     * The runtime vertex: its own SameDiff, built once, differentiated once, reused every pass.
-     * <p>
-     * M2.1's stock SameDiffGraphVertex injects the incoming epsilon through an ExternalErrorsFunction; on this graph
-     * its cached gradient function gave garbage/NaN gradients from the second backward pass on (even with every
-     * output block multiplied by 0, so the corruption enters with the epsilon itself; a fresh gradient session or
-     * cleared op arrays did not help, only a new gradient function), and it doubles the gradient (see
-     * ExactGradientVertex). Rebuilding the graph per pass cost ~3 s per step. Here the vector-Jacobian product is an
-     * ordinary SameDiff loss instead: L = Σ out ⊙ ε with ε a placeholder, so dL/dθ and dL/d(inputs) are exactly the
-     * backpropagated gradients (no halving), and the gradient function is created once
-     * (RssmGradientTest.repeatedBackwardPassesAgree, vertexDecoderAndLossMatchFiniteDifferences...).
-     */
-    static final class VjpVertex extends org.deeplearning4j.nn.layers.samediff.SameDiffGraphVertex {
-        private static final String EPS = "rssm_epsilon", LOSS = "rssm_vjp";
-        private SameDiff vjp;
-        private String out;
-        private List<String> inputNames;
-
-        VjpVertex(SameDiffVertex config, org.deeplearning4j.nn.graph.ComputationGraph graph, String name, int index, INDArray paramsView,
-                boolean initParams, org.nd4j.linalg.api.buffer.DataType dataType) {
-            super(config, graph, name, index, paramsView, initParams, dataType);
-        }
-
-        private void build() {
-            try (org.nd4j.linalg.api.memory.MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                SameDiff sd = SameDiff.create();
-                // views: the variables ARE DL4J's parameter views, so updates are seen without copying
-                sd.setArrayHolders(new org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder(),
-                        new org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder(), false);
-                inputNames = config.getVertexParams().getInputs();
-                Map<String, SDVariable> in = new java.util.LinkedHashMap<>();
-                for (int i = 0; i < inputNames.size(); i++) {
-                    long[] shape = inputs[i].shape().clone();
-                    shape[0] = -1;
-                    in.put(inputNames.get(i), sd.placeHolder(inputNames.get(i), dataType, shape));
-                }
-                Map<String, SDVariable> p = new java.util.LinkedHashMap<>();
-                for (Map.Entry<String, long[]> e : config.getVertexParams().getParamShapes().entrySet())
-                    p.put(e.getKey(), sd.var(e.getKey(), dataType, e.getValue()));
-                SDVariable o = config.defineVertex(sd, in, p, new java.util.HashMap<>());
-                out = o.name();
-                RssmVertex c = (RssmVertex) config;
-                SDVariable eps = sd.placeHolder(EPS, dataType, -1, 4L * c.d, c.frames);
-                sd.setLossVariables(o.mul(eps).sum(LOSS));
-                for (Map.Entry<String, INDArray> e : paramTable.entrySet()) sd.associateArrayWithVariable(e.getValue(), sd.getVariable(e.getKey()));
-                sd.createGradFunction(inputNames.toArray(new String[0]));
-                vjp = sd;
-            }
-        }
-
-        private Map<String, INDArray> placeholders() {
-            Map<String, INDArray> ph = new java.util.HashMap<>();
-            for (int i = 0; i < inputNames.size(); i++) ph.put(inputNames.get(i), inputs[i]);
-            return ph;
-        }
-
-        @Override
-        public INDArray doForward(boolean training, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr workspaceMgr) {
-            if (vjp == null) build();
-            INDArray result;
-            try (org.nd4j.linalg.api.memory.MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                result = vjp.outputSingle(placeholders(), out);
-            }
-            return workspaceMgr.dup(org.deeplearning4j.nn.workspace.ArrayType.ACTIVATIONS, result);
-        }
-
-        @Override
-        public org.nd4j.common.primitives.Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray[]> doBackward(boolean tbptt,
-                org.deeplearning4j.nn.workspace.LayerWorkspaceMgr workspaceMgr) {
-            if (vjp == null) build();
-            org.deeplearning4j.nn.gradient.Gradient g = new org.deeplearning4j.nn.gradient.DefaultGradient();
-            Map<String, INDArray> grads;
-            try (org.nd4j.linalg.api.memory.MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                Map<String, INDArray> ph = placeholders();
-                ph.put(EPS, epsilon);
-                List<String> required = new ArrayList<>(inputNames);
-                required.addAll(paramTable.keySet());
-                grads = vjp.calculateGradients(ph, required);
-                for (String k : paramTable.keySet()) {
-                    INDArray view = gradTable.get(k);
-                    view.assign(grads.get(k));
-                    g.gradientForVariable().put(k, view);
-                }
-            }
-            INDArray[] dIn = new INDArray[inputNames.size()];
-            for (int i = 0; i < dIn.length; i++) {
-                INDArray d = grads.get(inputNames.get(i));
-                dIn[i] = d == null ? workspaceMgr.create(org.deeplearning4j.nn.workspace.ArrayType.ACTIVATION_GRAD, inputs[i].dataType(), inputs[i].shape()).assign(0)
-                        : workspaceMgr.dup(org.deeplearning4j.nn.workspace.ArrayType.ACTIVATION_GRAD, d);
-            }
-            return new org.nd4j.common.primitives.Pair<>(g, dIn);
-        }
-    }
+    public long[] outputShape() { return new long[]{-1, 4L * d, frames}; }
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... inputs) { return InputType.recurrent(4L * d, frames); }

@@ -118,7 +118,7 @@ class RssmGradientTest {
         assertTrue(nonZero > checked * 0.7, nonZero + "/" + checked);
     }
 
-    /** M2.1's stock vertex gave NaN gradients from the second backward pass on; RssmVertex.VjpVertex's own VJP graph does not. */
+    /** M2.1's stock vertex gave NaN gradients from the second backward pass on; the VJP runtime (VjpSameDiffVertex) does not. */
     @Test
     void repeatedBackwardPassesAgree() {
         ComputationGraph cg = graph(new RssmParams(1e-3, 0.1, 0.0, false, true));
@@ -183,7 +183,7 @@ class RssmGradientTest {
         RssmParams r = new RssmParams(1e-3, 0.1, 0.05);                 // sampled, detached, floor low enough to be active
         MultiDataSet mds = data(5);
         ComputationGraph fast = graph(r), stock = graph(r, new StockRssmVertex(D, T, 2, r.minVar(), true));
-        assertTrue(fast.getVertex(Rssm.RSSM) instanceof RssmVertex.VjpVertex);
+        assertTrue(fast.getVertex(Rssm.RSSM) instanceof jepa.accel.VjpSameDiffVertex.Runtime);
         assertTrue(stock.getVertex(Rssm.RSSM) instanceof jepa.accel.ExactGradientVertex);
         assertEquals(0.0, fast.params().sub(stock.params()).amaxNumber().doubleValue(), 0.0, "same initial parameters");
         for (ComputationGraph cg : new ComputationGraph[]{fast, stock}) {
