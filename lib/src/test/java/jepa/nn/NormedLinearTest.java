@@ -110,23 +110,10 @@ class NormedLinearTest {
                 assertEquals(first, cg.gradient().gradient(), "backward pass " + (k + 2));
             }
             INDArray analytic = cg.gradient().gradient().dup().divi(b);
-            INDArray params = cg.params();
-            double eps = 1e-6, worst = 0;
-            int nonZero = 0;
-            for (long i = 0; i < params.length(); i++) {
-                double o = params.getDouble(i);
-                params.putScalar(i, o + eps);
-                double up = cg.score(mds, true);
-                params.putScalar(i, o - eps);
-                double dn = cg.score(mds, true);
-                params.putScalar(i, o);
-                double num = (up - dn) / (2 * eps), an = analytic.getDouble(i);
-                double rel = Math.abs(num - an) / Math.max(Math.abs(num) + Math.abs(an), 1e-12);
-                if (Math.abs(num) > 1e-6) { worst = Math.max(worst, rel); nonZero++; }
-                assertTrue(Math.abs(num - an) < 1e-9 || rel < 1e-5, act + " param " + i + ": analytic " + an + " numeric " + num);
-            }
-            System.out.printf("NormedLinear head (%s): %d params, max relative error (|g|>1e-6) %.2e%n", act, params.length(), worst);
-            assertTrue(nonZero > params.length() * 0.9, "most gradients non-trivial: " + nonZero + "/" + params.length());
+            GraphGradientCheck.Result r = GraphGradientCheck.check(cg, mds, analytic, 1e-9, 1e-5, act + " ");
+            long n = cg.numParams();
+            System.out.printf("NormedLinear head (%s): %d params, max relative error (|g|>1e-6) %.2e%n", act, n, r.worstRelative());
+            assertTrue(r.nonTrivial() > n * 0.9, "most gradients non-trivial: " + r.nonTrivial() + "/" + n);
         }
     }
 

@@ -112,21 +112,8 @@ class SoftCrossEntropyTest {
         cg.setLabels(y);
         cg.computeGradientAndScore();
         INDArray analytic = cg.gradient().gradient().dup().divi(b);     // DL4J's raw gradient is that of the batch sum
-        INDArray params = cg.params();
-        double eps = 1e-6, worst = 0;
-        for (long i = 0; i < params.length(); i++) {
-            double o = params.getDouble(i);
-            params.putScalar(i, o + eps);
-            double up = cg.score(mds, true);
-            params.putScalar(i, o - eps);
-            double dn = cg.score(mds, true);
-            params.putScalar(i, o);
-            double num = (up - dn) / (2 * eps), an = analytic.getDouble(i);
-            double rel = Math.abs(num - an) / Math.max(Math.abs(num) + Math.abs(an), 1e-12);
-            if (Math.abs(num) > 1e-6) worst = Math.max(worst, rel);
-            assertTrue(Math.abs(num - an) < 1e-9 || rel < 1e-6, "param " + i + ": analytic " + an + " numeric " + num);
-        }
-        System.out.printf("soft cross-entropy head: %d params, max relative error %.2e%n", params.length(), worst);
+        double worst = GraphGradientCheck.check(cg, mds, analytic, 1e-9, 1e-6, "").worstRelative();
+        System.out.printf("soft cross-entropy head: %d params, max relative error %.2e%n", cg.numParams(), worst);
         // two-hot targets sum to 1, so DL4J's softmax + MCXENT has the same gradient (it clips probabilities in the score only)
         ComputationGraph mc = head(DataType.DOUBLE, LossFunctions.LossFunction.MCXENT.getILossFunction(), Activation.SOFTMAX);
         mc.setParams(cg.params());
