@@ -19,7 +19,6 @@ import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -111,10 +110,10 @@ final class AgentReport {
         ReportText.Table jepa = ReportText.Table.of(spark.sql(termSql("jepa_loss")));
         ReportText.Table summary = ReportText.Table.of(spark.sql(summarySql()));
         Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("cartpole_returns.csv", utf8(curve.csv()));
-        files.put("cartpole_variance.csv", utf8(variance.csv()));
-        files.put("cartpole_jepa_loss.csv", utf8(jepa.csv()));
-        files.put("cartpole_summary.csv", utf8(summary.csv()));
+        files.put("cartpole_returns.csv", Report.utf8(curve.csv()));
+        files.put("cartpole_variance.csv", Report.utf8(variance.csv()));
+        files.put("cartpole_jepa_loss.csv", Report.utf8(jepa.csv()));
+        files.put("cartpole_summary.csv", Report.utf8(summary.csv()));
         files.put("cartpole_fig3.png", fig3(curve.rows(), variance.rows(), bin));
         return new Output(files, markdown(summary.rows(), bin));
     }
@@ -226,5 +225,4 @@ final class AgentReport {
         return c;
     }
 
-    private static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 }

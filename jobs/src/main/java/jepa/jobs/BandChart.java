@@ -1,6 +1,5 @@
 package jepa.jobs;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -8,9 +7,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,13 +55,7 @@ final class BandChart {
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
         for (int i = 0; i < panels.size(); i++) draw(g, panels.get(i), names, (i % 2) * W, (i / 2) * H, xLabel, yLabel);
         g.dispose();
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ReportPlots.png(img);
     }
 
     private static void draw(Graphics2D g, Panel p, List<String> names, int ox, int oy, String xLabel, String yLabel) {

@@ -30,10 +30,8 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -91,22 +89,22 @@ public final class CountingReport {
             if (!Files.exists(dir.resolve(jepa.train.CountingRun.FIGURE))) continue;
             String label = method + "-s" + r.getAs("seed");
             Figure f = figure(spark, dir);
-            out.put("fig2_" + label + "_pca.csv", utf8(f.pcaCsv()));
-            out.put("fig2_" + label + "_distances.csv", utf8(f.distanceCsv()));
+            out.put("fig2_" + label + "_pca.csv", Report.utf8(f.pcaCsv()));
+            out.put("fig2_" + label + "_distances.csv", Report.utf8(f.distanceCsv()));
             BufferedImage pca = pcaPlot(f, label + " (step " + f.step + ")"), heat = heatmap(f), strip = read(dir.resolve(jepa.train.CountingRun.STRIP));
-            out.put("fig2_" + label + "_pca.png", png(pca));
-            out.put("fig2_" + label + "_distances.png", png(heat));
-            if (strip != null) out.put("fig2_" + label + "_strip.png", png(strip));
+            out.put("fig2_" + label + "_pca.png", ReportPlots.png(pca));
+            out.put("fig2_" + label + "_distances.png", ReportPlots.png(heat));
+            if (strip != null) out.put("fig2_" + label + "_strip.png", ReportPlots.png(strip));
             panels.add(new BufferedImage[]{pca, heat, strip});
             labels.add(label + ", step " + f.step);
             sections.add(label);
         }
-        if (!panels.isEmpty()) out.put("fig2.png", png(grid(panels, labels)));
-        out.put("clusters.csv", utf8(clusters.csv()));
-        out.put("clusters_per_checkpoint.csv", utf8(curves.csv()));
-        out.put("theorem3.csv", utf8(theorem3.csv()));
+        if (!panels.isEmpty()) out.put("fig2.png", ReportPlots.png(grid(panels, labels)));
+        out.put("clusters.csv", Report.utf8(clusters.csv()));
+        out.put("clusters_per_checkpoint.csv", Report.utf8(curves.csv()));
+        out.put("theorem3.csv", Report.utf8(theorem3.csv()));
         String md = markdown(root, cfg, clusters, theorem3, !panels.isEmpty(), List.copyOf(out.keySet()));
-        out.put("report.md", utf8(md));
+        out.put("report.md", Report.utf8(md));
         String target = JepaConfig.join(root, "results", OUTPUT);
         Report.write(spark, target, out);
         return new Report.ReportResult(target, List.copyOf(out.keySet()), md, clusters.rows().size());
@@ -319,15 +317,4 @@ public final class CountingReport {
         }
     }
 
-    private static byte[] png(BufferedImage img) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 }

@@ -413,5 +413,5 @@ public final class Report {
         }
     }
 
-    private static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+    static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 }
