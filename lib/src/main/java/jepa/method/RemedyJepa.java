@@ -14,23 +14,29 @@ import java.util.Map;
  * its own method of the registry, with only its own terms' keys.
  */
 public final class RemedyJepa extends LarsMethod {
-    public static final MethodType EXPANDER = type("vicreg-expander", RemedyTerms.VICREG, """
+    /**
+     * VICReg's weights (25 / 25 / 1) × this in the variants with a head: under fixed noise (single dot, α = 1, seed 1)
+     * the IDM variant's rollout RMSE was 0.311 at × 1/5, 0.259 at × 2/25, 0.176 at × 1/25, 0.172 at × 1/50; at × 1
+     * with idm-coeff ≥ 5 the loss diverged within 13 steps.
+     */
+    static final double HEAD_SCALE = 1.0 / 25;
+    public static final MethodType EXPANDER = type("vicreg-expander", RemedyTerms.VICREG, 1, """
             expander-dim = 256      # v = Linear(256) . ReLU . Linear(D -> 256)(s) carries variance and covariance""");
-    public static final MethodType IDM = type("vicreg-idm", RemedyTerms.VICREG, """
+    public static final MethodType IDM = type("vicreg-idm", RemedyTerms.VICREG, HEAD_SCALE, """
             idm-coeff = 1.0         # inverse dynamics: a linear head on [current_t, s_(t+1)] predicts a_t""");
-    public static final MethodType TEMPORAL = type("vicreg-temporal", RemedyTerms.VICREG, """
+    public static final MethodType TEMPORAL = type("vicreg-temporal", RemedyTerms.VICREG, 1, """
             temporal-coeff = 25     # mean ReLU(target - std over the sequence's frames) of every feature
             temporal-target = 0.5""");
-    public static final MethodType AUX = type("vicreg-aux", RemedyTerms.VICREG, """
+    public static final MethodType AUX = type("vicreg-aux", RemedyTerms.VICREG, HEAD_SCALE, """
             aux-coeff = 1.0         # a linear head on [s_(t-1), s_t] predicts where the frame changed""");
-    public static final MethodType SIGREG = type("sigreg", RemedyTerms.SIGREG, """
+    public static final MethodType SIGREG = type("sigreg", RemedyTerms.SIGREG, 1, """
             sigreg-coeff = 1.0      # SIGReg (Epps-Pulley over random unit directions) instead of variance + covariance
             sigreg-slices = 256     # directions, drawn once from sigreg-seed
             sigreg-seed = 1
             skip-first-step-vc = true   # SIGReg on frames 2..17""");
-    public static final MethodType IDM_TEMPORAL = type("vicreg-idm-temporal", RemedyTerms.VICREG, """
+    public static final MethodType IDM_TEMPORAL = type("vicreg-idm-temporal", RemedyTerms.VICREG, HEAD_SCALE, """
             idm-coeff = 1.0
-            temporal-coeff = 25
+            temporal-coeff = 1
             temporal-target = 0.5""");
 
     /** The variants, in the order reports list them. */
@@ -44,8 +50,8 @@ public final class RemedyJepa extends LarsMethod {
         this.terms = terms;
     }
 
-    private static MethodType type(String name, String regulariser, String keys) {
-        return new MethodType(name, RemedyJepa.class, RemedyTerms.keys(regulariser, keys), Map.of("train.base-lr", "vicreg.base_lr"),
+    private static MethodType type(String name, String regulariser, double scale, String keys) {
+        return new MethodType(name, RemedyJepa.class, RemedyTerms.keys(regulariser, scale, keys), Map.of("train.base-lr", "vicreg.base_lr"),
                 m -> new RemedyJepa(name, RemedyTerms.from(m, regulariser)));
     }
 

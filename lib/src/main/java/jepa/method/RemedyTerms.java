@@ -38,13 +38,20 @@ public record RemedyTerms(double simCoeff, double stdCoeff, double covCoeff, boo
         Check.nonNegative("aux-coeff", auxCoeff);
     }
 
-    /** A remedy method's own keys with their defaults, as HOCON: the prediction term, its regulariser's, its extra terms'. */
-    static String keys(String regulariser, String extra) {
-        return "sim-coeff = 25          # prediction term on s\n" + (regulariser.equals(VICREG) ? """
-                std-coeff = 25          # VICReg variance hinge (on v with an expander, and on s)
-                cov-coeff = 1           # VICReg covariance (on v with an expander)
-                skip-first-step-vc = true   # variance and covariance on frames 2..17
-                """ : "") + extra;
+    /**
+     * A remedy method's own keys with their defaults, as HOCON: the prediction term, its regulariser's, its extra terms'.
+     * {@code scale} multiplies VICReg's 25 / 25 / 1: a head's term (inverse dynamics, aux) only shapes the encoder when
+     * it weighs about as much as the prediction term — at 1/25 of VICReg's weights, measured under fixed noise.
+     */
+    static String keys(String regulariser, double scale, String extra) {
+        return "sim-coeff = " + hocon(25 * scale) + "          # prediction term on s\n" + (regulariser.equals(VICREG)
+                ? "std-coeff = " + hocon(25 * scale) + "          # VICReg variance hinge (on v with an expander, and on s)\n"
+                + "cov-coeff = " + hocon(scale) + "          # VICReg covariance (on v with an expander)\n"
+                + "skip-first-step-vc = true   # variance and covariance on frames 2..17\n" : "") + extra;
+    }
+
+    private static String hocon(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** Reads a remedy method's section; terms it does not have stay off. Errors name the full key. */
