@@ -36,7 +36,7 @@ public final class RemedyJepa extends LarsMethod {
             skip-first-step-vc = true   # SIGReg on frames 2..17""");
     public static final MethodType IDM_TEMPORAL = type("vicreg-idm-temporal", RemedyTerms.VICREG, HEAD_SCALE, """
             idm-coeff = 1.0
-            temporal-coeff = 1
+            temporal-coeff = 1      # vicreg-temporal's 25, scaled with VICReg's terms
             temporal-target = 0.5""");
 
     /** The variants, in the order reports list them. */
