@@ -1,6 +1,7 @@
 package jepa.method;
 
 import jepa.accel.loss.VicregParams;
+import jepa.nn.GraphGradientCheck;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
@@ -37,25 +38,10 @@ class GradientCheckTest {
         cg.computeGradientAndScore();
         cg.computeGradientAndScore();           // the second call must give the same (a session-caching bug would not)
         INDArray analytic = cg.gradient().gradient().dup().divi(b);
-        INDArray params = cg.params();
-        double eps = 1e-6, worst = 0;
-        int checked = 0, nonZero = 0;
-        for (long i = 0; i < params.length(); i += (i < 3 * d + d ? 1 : 3)) {   // all dense params, every 3rd GRU param
-            double orig = params.getDouble(i);
-            params.putScalar(i, orig + eps);
-            double up = cg.score(mds, true);
-            params.putScalar(i, orig - eps);
-            double down = cg.score(mds, true);
-            params.putScalar(i, orig);
-            double numeric = (up - down) / (2 * eps);
-            double an = analytic.getDouble(i);
-            double abs = Math.abs(numeric - an);
-            double rel = abs / Math.max(Math.abs(numeric) + Math.abs(an), 1e-12);
-            if (Math.abs(numeric) > 1e-6) worst = Math.max(worst, rel);
-            assertTrue(abs < 1e-9 || rel < 1e-5, "param " + i + ": analytic " + an + " numeric " + numeric);
-            if (Math.abs(numeric) > 1e-6) nonZero++;
-            checked++;
-        }
+        long dense = 3L * d + d;                                              // all dense params, every 3rd GRU param
+        GraphGradientCheck.Result r = GraphGradientCheck.check(cg, mds, analytic, 1e-9, 1e-5, "", i -> i + (i < dense ? 1 : 3));
+        int checked = r.checked(), nonZero = r.nonTrivial();
+        double worst = r.worstRelative();
         System.out.printf("gradient check, %d GRU layer(s), D=%d: %d params, max relative error (|g|>1e-6) %.2e%n", layers, d, checked, worst);
         assertTrue(checked >= 3 * d + d + gruParams(layers, d) / 3);
         assertTrue(nonZero > checked * 0.9, "most gradients must be non-trivial, got " + nonZero + "/" + checked);
