@@ -1,33 +1,52 @@
 package jepa.plan;
 
 import jepa.method.JepaNetwork;
+import jepa.method.Rssm;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import jepa.world.Normalization;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Map;
+import java.util.Optional;
+
 /**
- * A trained JEPA as the world model: the encoder maps the start and goal frames to s_start and s_goal (inference-mode
- * BatchNorm), the GRU rolls s_start out over the (normalised) actions, and the energy is ‖ŝ_T − s_goal‖²/D at the last
- * step, or averaged over all steps ({@code summed}). Rollouts and gradients run in double on the GRU's weights.
+ * A trained network as the world model: the encoder maps the start and goal frames to s_start and s_goal (inference-mode
+ * BatchNorm), the latent dynamics roll s_start out over the (normalised) actions — a JEPA's GRU, or an RSSM's belief
+ * ({@link RssmBelief}, whose first belief is the encoding) — and the energy is ‖ŝ_T − s_goal‖²/D at the last step, or
+ * averaged over all steps ({@code summed}). Rollouts and gradients run in double on the trained weights.
  */
 public final class JepaWorldModel implements WorldModel {
     private final JepaNetwork net;
     private final Normalization norm;
-    private final GruModel gru;
+    private final LatentDynamics dynamics;
     private final boolean summed;
 
+    /** A JEPA's: its GRU rolls out. */
     public JepaWorldModel(JepaNetwork net, Normalization norm, boolean summed) {
+        this(net, new GruModel(net.graph().getVertex(JepaNetwork.ROLLOUT).paramTable(false)), norm, summed);
+    }
+
+    public JepaWorldModel(JepaNetwork net, LatentDynamics dynamics, Normalization norm, boolean summed) {
         this.net = net;
         this.norm = norm;
-        this.gru = new GruModel(net.graph().getVertex(JepaNetwork.ROLLOUT).paramTable(false));
+        this.dynamics = dynamics;
         this.summed = summed;
     }
 
-    /** Whether the network's forward model is a one-layer GRU driven by the actions alone (what the planner rolls out). */
-    public static boolean plannable(JepaNetwork net) {
-        java.util.Map<String, INDArray> p = net.graph().getVertex(JepaNetwork.ROLLOUT).paramTable(false);
-        return p != null && p.containsKey("Wi0") && !p.containsKey("Wi1") && p.get("Wi0").size(0) == 2;
+    /**
+     * The network's world model, or empty when it has no forward model driven by the actions alone to plan through:
+     * a one-layer GRU on the actions (a JEPA), or an RSSM's belief model.
+     */
+    public static Optional<JepaWorldModel> of(JepaNetwork net, Normalization norm, boolean summed) {
+        Map<String, INDArray> p = net.graph().getVertex(JepaNetwork.ROLLOUT).paramTable(false);
+        if (p != null && p.containsKey("Wi0") && !p.containsKey("Wi1") && p.get("Wi0").size(0) == JepaNetwork.ACTION_DIM)
+            return Optional.of(new JepaWorldModel(net, norm, summed));
+        GraphVertex rssm = net.graph().getVertex(Rssm.RSSM);
+        if (rssm != null && RssmBelief.matches(rssm.paramTable(false)))
+            return Optional.of(new JepaWorldModel(net, new RssmBelief(rssm.paramTable(false)), norm, summed));
+        return Optional.empty();
     }
 
     /** Encodings [2][D] of an episode's start and goal frames. */
@@ -37,8 +56,8 @@ public final class JepaWorldModel implements WorldModel {
         INDArray x = Nd4j.create(DataType.FLOAT, 2, (long) c * pixels, 1);
         for (int i = 0; i < 2; i++) for (int k = 0; k < c * pixels; k++) x.putScalar(new long[]{i, k, 0}, f[i * c * pixels + k]);
         INDArray enc = net.encode(x);                                                // [2, D, 1]
-        double[][] s = new double[2][gru.hidden];
-        for (int i = 0; i < 2; i++) for (int j = 0; j < gru.hidden; j++) s[i][j] = enc.getDouble(i, j, 0);
+        double[][] s = new double[2][dynamics.dim()];
+        for (int i = 0; i < 2; i++) for (int j = 0; j < dynamics.dim(); j++) s[i][j] = enc.getDouble(i, j, 0);
         return s;
     }
 
@@ -50,39 +69,39 @@ public final class JepaWorldModel implements WorldModel {
 
     /** The objective of reaching the encoding {@code goal} from the encoding {@code start}. */
     Objective toGoal(double[] start, double[] goal, int horizon, double maxStep) {
-        int d = gru.hidden;
+        int d = dynamics.dim();
         return new Objective() {
             public int horizon() { return horizon; }
             public double maxStep() { return maxStep; }
 
             public double[] costs(double[][][] plans) {
                 double[] c = new double[plans.length];
-                for (int i = 0; i < plans.length; i++) c[i] = cost(gru.rollout(start, inputs(plans[i])));
+                for (int i = 0; i < plans.length; i++) c[i] = cost(dynamics.states(start, inputs(plans[i])));
                 return c;
             }
 
             @Override
             public double costAndGradient(double[][] plan, double[][] grad) {
-                GruModel.Step[] steps = gru.rollout(start, inputs(plan));
-                double[][] dOut = new double[steps.length][d];
-                for (int t = 0; t < steps.length; t++) {
-                    if (!summed && t < steps.length - 1) continue;
-                    double w = summed ? 2.0 / (d * steps.length) : 2.0 / d;
-                    for (int j = 0; j < d; j++) dOut[t][j] = w * (steps[t].out()[j] - goal[j]);
+                double[][] x = inputs(plan), states = dynamics.states(start, x);
+                double[][] dOut = new double[states.length][d];
+                for (int t = 0; t < states.length; t++) {
+                    if (!summed && t < states.length - 1) continue;
+                    double w = summed ? 2.0 / (d * states.length) : 2.0 / d;
+                    for (int j = 0; j < d; j++) dOut[t][j] = w * (states[t][j] - goal[j]);
                 }
-                double[][] dx = gru.backward(steps, dOut);
+                double[][] dx = dynamics.inputGradient(start, x, dOut);
                 for (int t = 0; t < plan.length; t++) for (int ch = 0; ch < 2; ch++) grad[t][ch] = norm.normalizeAction(dx[t][ch]);
-                return cost(steps);
+                return cost(states);
             }
 
-            private double cost(GruModel.Step[] steps) {
+            private double cost(double[][] states) {
                 double total = 0;
-                for (int t = summed ? 0 : steps.length - 1; t < steps.length; t++) {
+                for (int t = summed ? 0 : states.length - 1; t < states.length; t++) {
                     double s2 = 0;
-                    for (int j = 0; j < d; j++) s2 += Math.pow(steps[t].out()[j] - goal[j], 2);
+                    for (int j = 0; j < d; j++) s2 += Math.pow(states[t][j] - goal[j], 2);
                     total += s2 / d;
                 }
-                return summed ? total / steps.length : total;
+                return summed ? total / states.length : total;
             }
         };
     }
@@ -90,27 +109,22 @@ public final class JepaWorldModel implements WorldModel {
     /** The states the model predicts for a plan: s_start, then one per action ([horizon + 1][D]). */
     public double[][] predictedStates(Episode e, double[][] plan) {
         double[] start = encode(e)[0];
-        GruModel.Step[] steps = gru.rollout(start, inputs(plan));
-        double[][] out = new double[steps.length + 1][];
+        double[][] states = dynamics.states(start, inputs(plan));
+        double[][] out = new double[states.length + 1][];
         out[0] = start;
-        for (int t = 0; t < steps.length; t++) out[t + 1] = steps[t].out();
+        System.arraycopy(states, 0, out, 1, states.length);
         return out;
     }
 
     /** The states after each action of {@code plan} (px), rolled out from the state {@code s} ([plan.length][D]). */
-    double[][] rollout(double[] s, double[][] plan) {
-        GruModel.Step[] steps = gru.rollout(s, inputs(plan));
-        double[][] out = new double[steps.length][];
-        for (int t = 0; t < steps.length; t++) out[t] = steps[t].out();
-        return out;
-    }
+    double[][] rollout(double[] s, double[][] plan) { return dynamics.states(s, inputs(plan)); }
 
     Normalization normalization() { return norm; }
 
-    /** The normalised actions as the GRU's inputs. */
+    /** The normalised actions as the dynamics' inputs. */
     private double[][] inputs(double[][] plan) {
-        double[][] x = new double[plan.length][gru.inputs];
-        for (int t = 0; t < plan.length; t++) for (int c = 0; c < 2; c++) x[t][c] = norm.normalizeAction(plan[t][c]);
+        double[][] x = new double[plan.length][JepaNetwork.ACTION_DIM];
+        for (int t = 0; t < plan.length; t++) for (int c = 0; c < JepaNetwork.ACTION_DIM; c++) x[t][c] = norm.normalizeAction(plan[t][c]);
         return x;
     }
 }

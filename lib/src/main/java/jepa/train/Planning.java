@@ -29,11 +29,12 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * The run protocol's planning step (planning.episodes > 0, a single-dot world, a network method with a GRU forward
- * model): goal reaching with the trained world model on the open task and, in the two-room world, the wall task — every
+ * The run protocol's planning step (planning.episodes > 0, a single-dot world, a network method with a forward model
+ * driven by the actions: a JEPA's GRU or RSSM's belief): goal reaching with the trained world model on the open task and, in the two-room world, the wall task — every
  * configured planner (hierarchical for H-JEPA runs only), random actions and the oracle — and {@code planning.png} in
  * the run folder: the first planner's plans on four episodes, predicted (read out by the rollout probe) against
  * executed.
@@ -45,14 +46,16 @@ public final class Planning {
 
     public static List<GoalReaching.Row> run(JepaConfig cfg, JepaNetwork net, Normalization norm, LinearProbe probe, Path dir) {
         PlanningConfig pc = cfg.planning();
-        // a single controlled dot, and a GRU forward model to plan through (RSSM's belief model is not one)
-        if (!pc.enabled() || net == null || MovingDots.of(cfg.world()).dots() != 1 || !JepaWorldModel.plannable(net)) return List.of();
-        MovingDotWorld world = MovingDotWorld.of(cfg.world(), cfg.noise(), Split.TEST);
+        // a single controlled dot, and a forward model driven by the actions to plan through (a GRU, or RSSM's belief)
+        if (!pc.enabled() || net == null || MovingDots.of(cfg.world()).dots() != 1) return List.of();
         boolean summed = pc.energy().equals(PlanningConfig.SUMMED);
+        Optional<JepaWorldModel> oneLevel = JepaWorldModel.of(net, norm, summed);
+        if (oneLevel.isEmpty()) return List.of();
+        MovingDotWorld world = MovingDotWorld.of(cfg.world(), cfg.noise(), Split.TEST);
         // an H-JEPA run is one two-level model for every planner: the flat ones minimise its level-1 energy (the
         // JEPA model's), the hierarchical one plans through both levels, so flat and hierarchical share the model
         HJepaWorldModel twoLevel = Methods.create(cfg.method()) instanceof HJepa h ? new HJepaWorldModel(net, h, norm, summed) : null;
-        JepaWorldModel flat = twoLevel != null ? twoLevel.levelOne() : new JepaWorldModel(net, norm, summed);
+        JepaWorldModel flat = twoLevel != null ? twoLevel.levelOne() : oneLevel.get();
         WorldModel model = twoLevel != null ? twoLevel : flat;
         if (twoLevel == null && pc.planners().contains(PlanningConfig.HIERARCHICAL))
             LOG.info("planning: method {} has a single level, planner hierarchical left out (it plans with H-JEPA's two levels)",

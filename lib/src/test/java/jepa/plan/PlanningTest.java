@@ -9,10 +9,13 @@ import jepa.world.MovingDotWorld;
 import jepa.world.Normalization;
 import jepa.world.Split;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,15 +93,18 @@ class PlanningTest {
         assertTrue(flat.meanFinalPx() < GoalReaching.random(GoalReaching.WALL, world, eps, 6, 2, 1).meanFinalPx());
     }
 
-    @Test
-    void theJepaModelsGradientMatchesFiniteDifferences() {
-        JepaConfig cfg = JepaConfig.load(null, List.of("method.width=1", "method.embedding=8"));
+    /** A JEPA's GRU and an RSSM's belief (prior mean, ReLUs on both paths into the GRUCell) alike. */
+    @ParameterizedTest
+    @ValueSource(strings = {"vicreg", "rssm"})
+    void theWorldModelsGradientMatchesFiniteDifferences(String method) {
+        JepaConfig cfg = JepaConfig.load(null, List.of("method.name=" + method, "method.width=1", "method.embedding=8"));
         JepaNetwork net = Methods.network(cfg.method()).build(JepaParams.of(cfg.method(), cfg.world(), 1), 1, cfg.train(), 2);
         MovingDotWorld world = MovingDotWorld.of(cfg.world(), cfg.noise(), Split.TEST);
         Normalization norm = new Normalization(new float[]{0.05f}, new float[]{0.1f}, 2.6, 21.8, Normalization.actionScale(4));
         Episode e = GoalReaching.episodes(world, cfg.world(), 1, GoalReaching.OPEN, 1).get(0);
+        int nonZero = 0;
         for (boolean summed : new boolean[]{false, true}) {
-            Objective o = new JepaWorldModel(net, norm, summed).toGoal(e, 16, 4);
+            Objective o = JepaWorldModel.of(net, norm, summed).orElseThrow().toGoal(e, 16, 4);
             SplittableRandom r = new SplittableRandom(2);
             double[][] plan = new double[16][2], grad = new double[16][2];
             for (double[] a : plan) for (int k = 0; k < 2; k++) a[k] = 3 * (2 * r.nextDouble() - 1);
@@ -114,7 +120,29 @@ class PlanningTest {
                     double down = o.costs(new double[][][]{plan})[0];
                     plan[t][k] = keep;
                     assertEquals((up - down) / (2 * h), grad[t][k], 1e-6 + 1e-4 * Math.abs(grad[t][k]), "summed " + summed + " t " + t + " c " + k);
+                    if (grad[t][k] != 0) nonZero++;
                 }
         }
+        assertTrue(nonZero > 6, method + ": the actions move the energy (" + nonZero + " of 12 gradients non-zero)");
+    }
+
+    @Test
+    void theRssmWorldModelRollsOutItsBeliefFromTheStartEncoding() {
+        JepaConfig cfg = JepaConfig.load(null, List.of("method.name=rssm", "method.width=1", "method.embedding=8"));
+        JepaNetwork net = Methods.network(cfg.method()).build(JepaParams.of(cfg.method(), cfg.world(), 1), 1, cfg.train(), 2);
+        MovingDotWorld world = MovingDotWorld.of(cfg.world(), cfg.noise(), Split.TEST);
+        Normalization norm = new Normalization(new float[]{0.05f}, new float[]{0.1f}, 2.6, 21.8, Normalization.actionScale(4));
+        Episode e = GoalReaching.episodes(world, cfg.world(), 1, GoalReaching.OPEN, 1).get(0);
+        JepaWorldModel model = JepaWorldModel.of(net, norm, false).orElseThrow();
+        double[][] still = new double[16][2], moving = new double[16][2];
+        for (double[] a : moving) a[0] = 3;
+        double[][] s = model.predictedStates(e, still), m = model.predictedStates(e, moving);
+        assertEquals(17, s.length);
+        assertArrayEquals(model.encode(e)[0], s[0], 0, "h_1 is the start frame's encoding");
+        assertArrayEquals(s[0], m[0], 0);
+        double gap = 0;
+        for (int j = 0; j < 8; j++) gap += Math.abs(s[16][j] - m[16][j]);
+        assertTrue(gap > 1e-6, "the actions move the belief");
+        assertArrayEquals(s[16], model.predictedStates(e, still)[16], 0, "the prior's mean: a plan has one rollout");
     }
 }
