@@ -18,14 +18,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** planning.planners = hierarchical: validated, scored beside the flat planners for H-JEPA runs, left out for others. */
+/**
+ * planning.planners = hierarchical: validated, scored beside the flat planners for H-JEPA runs, left out for others;
+ * the flat planners plan with a JEPA's GRU and with RSSM's belief alike.
+ */
 class HierarchicalPlanningTest {
     private static final List<String> SMALL = List.of("world.kind=two-rooms", "method.width=1", "method.embedding=8", "planning.episodes=2",
             "planning.planners=[cem,hierarchical]", "planning.samples=8", "planning.elites=2", "planning.iterations=1");
 
     @Test
     void hJepaRunsPlanHierarchicallyBesideFlatAndOtherRunsLeaveItOut(@TempDir Path dir) {
-        for (String method : List.of("hjepa", "vicreg")) {
+        for (String method : List.of("hjepa", "vicreg", "rssm")) {
             JepaConfig cfg = JepaConfig.load(null, with("method.name=" + method));
             JepaNetwork net = Methods.network(cfg.method()).build(JepaParams.of(cfg.method(), cfg.world(), 1), 1, cfg.train(), 2);
             Normalization norm = new Normalization(new float[]{0.05f}, new float[]{0.1f}, 2.6, 21.8, Normalization.actionScale(4));
