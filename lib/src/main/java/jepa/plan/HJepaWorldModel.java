@@ -36,18 +36,7 @@ public final class HJepaWorldModel implements TwoLevelModel {
 
     /** Enc2 of a level-1 state. */
     double[] lift(double[] s) {
-        double[] h = dense(s, w1, b1);
-        for (int j = 0; j < h.length; j++) h[j] = Math.max(0, h[j]);
-        return dense(h, w2, b2);
-    }
-
-    private static double[] dense(double[] x, double[][] w, double[] b) {
-        double[] y = b.clone();
-        for (int i = 0; i < x.length; i++) {
-            double xi = x[i];
-            for (int j = 0; j < y.length; j++) y[j] += xi * w[i][j];
-        }
-        return y;
+        return Dense.apply(Dense.relu(Dense.apply(s, w1, b1)), w2, b2);
     }
 
     @Override

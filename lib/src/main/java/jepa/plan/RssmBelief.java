@@ -38,10 +38,10 @@ public final class RssmBelief implements LatentDynamics {
     private record Step(double[] zPre, double[] xPre, GruModel.Step gru) {}
 
     private Step step(double[] h, double[] a) {
-        double[] zPre = dense(h, pmw, pmb), z = relu(zPre);
-        double[] xPre = dense(z, rw, rb);
+        double[] zPre = Dense.apply(h, pmw, pmb), z = Dense.relu(zPre);
+        double[] xPre = Dense.apply(z, rw, rb);
         for (int i = 0; i < actions; i++) for (int c = 0; c < d; c++) xPre[c] += a[i] * rw[d + i][c];
-        return new Step(zPre, xPre, gru.step(h, relu(xPre)));
+        return new Step(zPre, xPre, gru.step(h, Dense.relu(xPre)));
     }
 
     private Step[] rollout(double[] s0, double[][] xs) {
@@ -71,35 +71,13 @@ public final class RssmBelief implements LatentDynamics {
             GruModel.Grad back = gru.stepBackward(s.gru(), g);
             double[] dxPre = new double[d];
             for (int c = 0; c < d; c++) dxPre[c] = s.xPre()[c] > 0 ? back.dx()[c] : 0;
-            for (int i = 0; i < actions; i++) da[t][i] = dot(rw[d + i], dxPre);
+            for (int i = 0; i < actions; i++) da[t][i] = Dense.dot(rw[d + i], dxPre);
             // the prior mean z depends on h as well: its path adds to the GRU's own dL/dh
             double[] dzPre = new double[d];
-            for (int j = 0; j < d; j++) dzPre[j] = s.zPre()[j] > 0 ? dot(rw[j], dxPre) : 0;
+            for (int j = 0; j < d; j++) dzPre[j] = s.zPre()[j] > 0 ? Dense.dot(rw[j], dxPre) : 0;
             dh = back.dh();
-            for (int i = 0; i < d; i++) dh[i] += dot(pmw[i], dzPre);
+            for (int i = 0; i < d; i++) dh[i] += Dense.dot(pmw[i], dzPre);
         }
         return da;
-    }
-
-    /** x·W[:len(x)] + b. */
-    private static double[] dense(double[] x, double[][] w, double[] b) {
-        double[] y = b.clone();
-        for (int i = 0; i < x.length; i++) {
-            double xi = x[i];
-            for (int c = 0; c < y.length; c++) y[c] += xi * w[i][c];
-        }
-        return y;
-    }
-
-    private static double[] relu(double[] v) {
-        double[] out = new double[v.length];
-        for (int i = 0; i < v.length; i++) out[i] = Math.max(0, v[i]);
-        return out;
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double v = 0;
-        for (int i = 0; i < a.length; i++) v += a[i] * b[i];
-        return v;
     }
 }
