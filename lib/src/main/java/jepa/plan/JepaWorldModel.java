@@ -2,8 +2,8 @@ package jepa.plan;
 
 import jepa.method.JepaNetwork;
 import jepa.method.Rssm;
-import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import jepa.world.Normalization;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
