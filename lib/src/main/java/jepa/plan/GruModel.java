@@ -32,15 +32,12 @@ final class GruModel implements LatentDynamics {
     @Override public int dim() { return hidden; }
 
     @Override
-    public double[][] states(double[] s0, double[][] xs) {
-        Step[] steps = rollout(s0, xs);
-        double[][] out = new double[steps.length][];
-        for (int t = 0; t < steps.length; t++) out[t] = steps[t].out();
-        return out;
+    public Rollout rollout(double[] s0, double[][] xs) {
+        Step[] steps = steps(s0, xs);
+        double[][] states = new double[steps.length][];
+        for (int t = 0; t < steps.length; t++) states[t] = steps[t].out();
+        return new Rollout(states, dStates -> backward(steps, dStates));
     }
-
-    @Override
-    public double[][] inputGradient(double[] s0, double[][] xs, double[][] dStates) { return backward(rollout(s0, xs), dStates); }
 
     /** What one step keeps for the backward pass. */
     record Step(double[] h, double[] x, double[] r, double[] u, double[] n, double[] ghn, double[] out) {}
@@ -64,7 +61,7 @@ final class GruModel implements LatentDynamics {
     }
 
     /** Steps from h0 over inputs xs[t]: the states after each input. */
-    Step[] rollout(double[] h0, double[][] xs) {
+    Step[] steps(double[] h0, double[][] xs) {
         Step[] s = new Step[xs.length];
         double[] h = h0;
         for (int t = 0; t < xs.length; t++) h = (s[t] = step(h, xs[t])).out();

@@ -58,7 +58,7 @@ public final class HJepaWorldModel implements TwoLevelModel {
             public double[][] levelTwo(double[] s2, double[][] sums) {
                 double[][] x = new double[sums.length][two.inputs];
                 for (int k = 0; k < sums.length; k++) for (int c = 0; c < 2; c++) x[k][c] = norm.normalizeAction(sums[k][c]);
-                return two.states(s2, x);
+                return two.rollout(s2, x).states();
             }
         };
     }

@@ -76,20 +76,21 @@ public final class JepaWorldModel implements WorldModel {
 
             public double[] costs(double[][][] plans) {
                 double[] c = new double[plans.length];
-                for (int i = 0; i < plans.length; i++) c[i] = cost(dynamics.states(start, inputs(plans[i])));
+                for (int i = 0; i < plans.length; i++) c[i] = cost(dynamics.rollout(start, inputs(plans[i])).states());
                 return c;
             }
 
             @Override
             public double costAndGradient(double[][] plan, double[][] grad) {
-                double[][] x = inputs(plan), states = dynamics.states(start, x);
+                LatentDynamics.Rollout rollout = dynamics.rollout(start, inputs(plan));
+                double[][] states = rollout.states();
                 double[][] dOut = new double[states.length][d];
                 for (int t = 0; t < states.length; t++) {
                     if (!summed && t < states.length - 1) continue;
                     double w = summed ? 2.0 / (d * states.length) : 2.0 / d;
                     for (int j = 0; j < d; j++) dOut[t][j] = w * (states[t][j] - goal[j]);
                 }
-                double[][] dx = dynamics.inputGradient(start, x, dOut);
+                double[][] dx = rollout.inputGradient(dOut);
                 for (int t = 0; t < plan.length; t++) for (int ch = 0; ch < 2; ch++) grad[t][ch] = norm.normalizeAction(dx[t][ch]);
                 return cost(states);
             }
@@ -109,7 +110,7 @@ public final class JepaWorldModel implements WorldModel {
     /** The states the model predicts for a plan: s_start, then one per action ([horizon + 1][D]). */
     public double[][] predictedStates(Episode e, double[][] plan) {
         double[] start = encode(e)[0];
-        double[][] states = dynamics.states(start, inputs(plan));
+        double[][] states = dynamics.rollout(start, inputs(plan)).states();
         double[][] out = new double[states.length + 1][];
         out[0] = start;
         System.arraycopy(states, 0, out, 1, states.length);
@@ -117,7 +118,7 @@ public final class JepaWorldModel implements WorldModel {
     }
 
     /** The states after each action of {@code plan} (px), rolled out from the state {@code s} ([plan.length][D]). */
-    double[][] rollout(double[] s, double[][] plan) { return dynamics.states(s, inputs(plan)); }
+    double[][] rollout(double[] s, double[][] plan) { return dynamics.rollout(s, inputs(plan)).states(); }
 
     Normalization normalization() { return norm; }
 

@@ -1,5 +1,7 @@
 package jepa.plan;
 
+import java.util.function.UnaryOperator;
+
 /**
  * A trained latent forward model in double precision, what a planner rolls out: the states after each input from a
  * start state, and the gradient of a cost on those states with respect to the inputs.
@@ -8,9 +10,14 @@ public interface LatentDynamics {
     /** Dimension of a state. */
     int dim();
 
-    /** The states after each input xs[t] from s0 ([T][dim]). */
-    double[][] states(double[] s0, double[][] xs);
+    /** The rollout from s0 over the inputs xs[t]. */
+    Rollout rollout(double[] s0, double[][] xs);
 
-    /** dL/dxs[t] for every step, given dL/dstate_t ({@code dStates[t]}, [T][dim]). */
-    double[][] inputGradient(double[] s0, double[][] xs, double[][] dStates);
+    /**
+     * One rollout: the states after each input ([T][dim]) and its backward pass, which maps dL/dstate_t ([T][dim]) to
+     * dL/dxs[t] for every step from what the forward pass kept (no second forward pass).
+     */
+    record Rollout(double[][] states, UnaryOperator<double[][]> backward) {
+        public double[][] inputGradient(double[][] dStates) { return backward.apply(dStates); }
+    }
 }

@@ -44,24 +44,16 @@ public final class RssmBelief implements LatentDynamics {
         return new Step(zPre, xPre, gru.step(h, Dense.relu(xPre)));
     }
 
-    private Step[] rollout(double[] s0, double[][] xs) {
-        Step[] s = new Step[xs.length];
+    @Override
+    public Rollout rollout(double[] s0, double[][] xs) {
+        Step[] steps = new Step[xs.length];
+        double[][] states = new double[xs.length][];
         double[] h = s0;
-        for (int t = 0; t < xs.length; t++) h = (s[t] = step(h, xs[t])).gru().out();
-        return s;
+        for (int t = 0; t < xs.length; t++) h = states[t] = (steps[t] = step(h, xs[t])).gru().out();
+        return new Rollout(states, dStates -> backward(steps, dStates));
     }
 
-    @Override
-    public double[][] states(double[] s0, double[][] xs) {
-        Step[] steps = rollout(s0, xs);
-        double[][] out = new double[steps.length][];
-        for (int t = 0; t < steps.length; t++) out[t] = steps[t].gru().out();
-        return out;
-    }
-
-    @Override
-    public double[][] inputGradient(double[] s0, double[][] xs, double[][] dStates) {
-        Step[] steps = rollout(s0, xs);
+    private double[][] backward(Step[] steps, double[][] dStates) {
         double[][] da = new double[steps.length][actions];
         double[] dh = new double[d];
         for (int t = steps.length - 1; t >= 0; t--) {
