@@ -93,18 +93,28 @@ class PlanningTest {
         assertTrue(flat.meanFinalPx() < GoalReaching.random(GoalReaching.WALL, world, eps, 6, 2, 1).meanFinalPx());
     }
 
+    /** An untrained tiny network of {@code method} (w = 1, D = 8) and one open-task episode. */
+    private record Tiny(JepaNetwork net, Normalization norm, Episode episode) {
+        static Tiny of(String method) {
+            JepaConfig cfg = JepaConfig.load(null, List.of("method.name=" + method, "method.width=1", "method.embedding=8"));
+            JepaNetwork net = Methods.network(cfg.method()).build(JepaParams.of(cfg.method(), cfg.world(), 1), 1, cfg.train(), 2);
+            MovingDotWorld world = MovingDotWorld.of(cfg.world(), cfg.noise(), Split.TEST);
+            Normalization norm = new Normalization(new float[]{0.05f}, new float[]{0.1f}, 2.6, 21.8, Normalization.actionScale(4));
+            Episode e = GoalReaching.episodes(world, cfg.world(), 1, GoalReaching.OPEN, 1).get(0);
+            return new Tiny(net, norm, e);
+        }
+
+        JepaWorldModel model(boolean summed) { return JepaWorldModel.of(net, norm, summed).orElseThrow(); }
+    }
+
     /** A JEPA's GRU and an RSSM's belief (prior mean, ReLUs on both paths into the GRUCell) alike. */
     @ParameterizedTest
     @ValueSource(strings = {"vicreg", "rssm"})
     void theWorldModelsGradientMatchesFiniteDifferences(String method) {
-        JepaConfig cfg = JepaConfig.load(null, List.of("method.name=" + method, "method.width=1", "method.embedding=8"));
-        JepaNetwork net = Methods.network(cfg.method()).build(JepaParams.of(cfg.method(), cfg.world(), 1), 1, cfg.train(), 2);
-        MovingDotWorld world = MovingDotWorld.of(cfg.world(), cfg.noise(), Split.TEST);
-        Normalization norm = new Normalization(new float[]{0.05f}, new float[]{0.1f}, 2.6, 21.8, Normalization.actionScale(4));
-        Episode e = GoalReaching.episodes(world, cfg.world(), 1, GoalReaching.OPEN, 1).get(0);
+        Tiny tiny = Tiny.of(method);
         int nonZero = 0;
         for (boolean summed : new boolean[]{false, true}) {
-            Objective o = JepaWorldModel.of(net, norm, summed).orElseThrow().toGoal(e, 16, 4);
+            Objective o = tiny.model(summed).toGoal(tiny.episode(), 16, 4);
             SplittableRandom r = new SplittableRandom(2);
             double[][] plan = new double[16][2], grad = new double[16][2];
             for (double[] a : plan) for (int k = 0; k < 2; k++) a[k] = 3 * (2 * r.nextDouble() - 1);
@@ -128,12 +138,9 @@ class PlanningTest {
 
     @Test
     void theRssmWorldModelRollsOutItsBeliefFromTheStartEncoding() {
-        JepaConfig cfg = JepaConfig.load(null, List.of("method.name=rssm", "method.width=1", "method.embedding=8"));
-        JepaNetwork net = Methods.network(cfg.method()).build(JepaParams.of(cfg.method(), cfg.world(), 1), 1, cfg.train(), 2);
-        MovingDotWorld world = MovingDotWorld.of(cfg.world(), cfg.noise(), Split.TEST);
-        Normalization norm = new Normalization(new float[]{0.05f}, new float[]{0.1f}, 2.6, 21.8, Normalization.actionScale(4));
-        Episode e = GoalReaching.episodes(world, cfg.world(), 1, GoalReaching.OPEN, 1).get(0);
-        JepaWorldModel model = JepaWorldModel.of(net, norm, false).orElseThrow();
+        Tiny tiny = Tiny.of("rssm");
+        JepaWorldModel model = tiny.model(false);
+        Episode e = tiny.episode();
         double[][] still = new double[16][2], moving = new double[16][2];
         for (double[] a : moving) a[0] = 3;
         double[][] s = model.predictedStates(e, still), m = model.predictedStates(e, moving);
